@@ -11,6 +11,14 @@ public sealed class Calibration
 {
     public const int Points = 100;
 
+    /// <summary>
+    /// After this many nights <see cref="Trailing"/> blends each new night in with this weight (an exponential
+    /// average with a memory of about 20 nights); before that it averages the nights seen so far equally.
+    /// </summary>
+    public const double SteadyBlendWeight = 0.05;
+
+    private readonly double[] knots;
+
     public Calibration(string modelVersion, IReadOnlyList<double> knots, int sampleNights)
     {
         ArgumentNullException.ThrowIfNull(knots);
@@ -19,16 +27,17 @@ public sealed class Calibration
             throw new ArgumentException($"A calibration has {Points} knots.", nameof(knots));
         }
 
-        for (var i = 1; i < knots.Count; i++)
+        for (var i = 0; i < knots.Count; i++)
         {
-            if (!(knots[i] >= knots[i - 1]))
+            if (!double.IsFinite(knots[i]) || (i > 0 && !(knots[i] >= knots[i - 1])))
             {
                 throw new ArgumentException("Knots must be non-decreasing and finite.", nameof(knots));
             }
         }
 
         ModelVersion = modelVersion;
-        Knots = knots.ToArray();
+        this.knots = knots.ToArray();
+        Knots = Array.AsReadOnly(this.knots);
         SampleNights = sampleNights;
     }
 
@@ -40,6 +49,25 @@ public sealed class Calibration
     /// <summary>How many nights of samples have been blended in (0 for a model's default).</summary>
     public int SampleNights { get; }
 
+    /// <summary>
+    /// The target shape of the score distribution: (population percentile, score reached there), linear in
+    /// between. Score s starts at the percentile where this curve reaches s, so about half the population
+    /// is below 20, the top 5% is at 65 or more and only the top 0.1% gets 100. Its mean is about 25.
+    /// </summary>
+    public static IReadOnlyList<(double Percentile, double Score)> TargetShape { get; } =
+    [
+        (0.000, 1),
+        (0.100, 5),
+        (0.250, 10),
+        (0.500, 20),
+        (0.750, 35),
+        (0.900, 52),
+        (0.950, 65),
+        (0.990, 82),
+        (0.999, 100),
+        (1.000, 101),
+    ];
+
     /// <summary>Maps a raw index to 1-100. Monotone: a larger raw index never maps lower.</summary>
     public int Map(double rawIndex)
     {
@@ -48,32 +76,35 @@ public sealed class Calibration
             throw new ArgumentOutOfRangeException(nameof(rawIndex), "The raw index is NaN.");
         }
 
-        // Binary search for the last knot <= raw.
-        int lo = 0, hi = Points - 1;
-        if (rawIndex < Knots[0])
+        return LastKnotAtOrBelow(rawIndex) + 1;
+    }
+
+    /// <summary>
+    /// Where a raw index falls on the scale as a real number in [1, 101): the integer part is <see cref="Map"/>,
+    /// the fraction how far the index is between its score's knot and the next. Used to express changes of the
+    /// raw index in score points.
+    /// </summary>
+    public double Position(double rawIndex)
+    {
+        if (double.IsNaN(rawIndex))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rawIndex), "The raw index is NaN.");
+        }
+
+        if (rawIndex < knots[0])
         {
             return 1;
         }
 
-        while (lo < hi)
-        {
-            var mid = (lo + hi + 1) / 2;
-            if (Knots[mid] <= rawIndex)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return lo + 1;
+        var i = LastKnotAtOrBelow(rawIndex);
+        double width = i < Points - 1 ? knots[i + 1] - knots[i] : knots[i] - knots[i - 1];
+        var fraction = width > 0 ? Math.Min((rawIndex - knots[i]) / width, 0.999) : 0;
+        return i + 1 + fraction;
     }
 
     public string Serialize() =>
         string.Join(';', new[] { ModelVersion, SampleNights.ToString(CultureInfo.InvariantCulture) }
-            .Concat(Knots.Select(k => k.ToString("R", CultureInfo.InvariantCulture))));
+            .Concat(knots.Select(k => k.ToString("R", CultureInfo.InvariantCulture))));
 
     public static Calibration Parse(string text)
     {
@@ -86,5 +117,128 @@ public sealed class Calibration
 
         var knots = parts.Skip(2).Select(p => double.Parse(p, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
         return new Calibration(parts[0], knots, int.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// A calibration that puts one population sample of raw indexes exactly on <see cref="TargetShape"/>:
+    /// knot s is the sample quantile at the percentile where the target curve reaches s.
+    /// </summary>
+    public static Calibration FromSample(string modelVersion, IReadOnlyList<double> rawSample)
+    {
+        ArgumentNullException.ThrowIfNull(rawSample);
+        return new Calibration(modelVersion, KnotsOf(rawSample), 1);
+    }
+
+    /// <summary>
+    /// Moves <paramref name="previous"/> towards one night's sample: each knot becomes
+    /// (1 - weight) * previous + weight * sample knot. A convex combination of monotone knots stays monotone,
+    /// and with a small weight one night moves the scale only slightly.
+    /// </summary>
+    public static Calibration Blend(Calibration previous, IReadOnlyList<double> rawSample, double weight)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(rawSample);
+        if (!(weight is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(weight), "The weight is between 0 and 1.");
+        }
+
+        var sample = KnotsOf(rawSample);
+        var blended = new double[Points];
+        for (var i = 0; i < Points; i++)
+        {
+            blended[i] = ((1 - weight) * previous.knots[i]) + (weight * sample[i]);
+            if (i > 0 && blended[i] < blended[i - 1])
+            {
+                blended[i] = blended[i - 1]; // rounding only
+            }
+        }
+
+        return new Calibration(previous.ModelVersion, blended, previous.SampleNights + 1);
+    }
+
+    /// <summary>
+    /// The nightly update: <see cref="Blend"/> with weight 1/(nights + 1) for the first nights (an equal average
+    /// of every night so far, which also replaces a model's synthetic default on the first real night) and
+    /// <see cref="SteadyBlendWeight"/> after that.
+    /// </summary>
+    public static Calibration Trailing(Calibration previous, IReadOnlyList<double> rawSample)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        return Blend(previous, rawSample, TrailingWeight(previous.SampleNights));
+    }
+
+    /// <summary>The blend weight <see cref="Trailing"/> gives the next night after <paramref name="sampleNights"/> nights.</summary>
+    public static double TrailingWeight(int sampleNights) => Math.Max(SteadyBlendWeight, 1.0 / (Math.Max(sampleNights, 0) + 1));
+
+    /// <summary>The percentile at which score <paramref name="score"/> starts on <see cref="TargetShape"/>.</summary>
+    public static double PercentileWhereScoreStarts(int score)
+    {
+        var shape = TargetShape;
+        for (var i = 1; i < shape.Count; i++)
+        {
+            if (score <= shape[i].Score)
+            {
+                var (p0, s0) = shape[i - 1];
+                var (p1, s1) = shape[i];
+                return p0 + ((p1 - p0) * (score - s0) / (s1 - s0));
+            }
+        }
+
+        return 1;
+    }
+
+    private static double[] KnotsOf(IReadOnlyList<double> rawSample)
+    {
+        var sorted = new double[rawSample.Count];
+        var n = 0;
+        for (var i = 0; i < rawSample.Count; i++)
+        {
+            if (double.IsFinite(rawSample[i]))
+            {
+                sorted[n++] = rawSample[i];
+            }
+        }
+
+        if (n == 0)
+        {
+            throw new ArgumentException("The sample has no finite raw index.", nameof(rawSample));
+        }
+
+        Array.Sort(sorted, 0, n);
+        var result = new double[Points];
+        for (var s = 1; s <= Points; s++)
+        {
+            var position = PercentileWhereScoreStarts(s) * (n - 1);
+            var lo = (int)Math.Floor(position);
+            var hi = Math.Min(lo + 1, n - 1);
+            result[s - 1] = sorted[lo] + ((sorted[hi] - sorted[lo]) * (position - lo));
+            if (s > 1 && result[s - 1] < result[s - 2])
+            {
+                result[s - 1] = result[s - 2];
+            }
+        }
+
+        return result;
+    }
+
+    private int LastKnotAtOrBelow(double rawIndex)
+    {
+        // Binary search for the last knot <= raw (index 0 when raw is below every knot).
+        int lo = 0, hi = Points - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (knots[mid] <= rawIndex)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return lo;
     }
 }

@@ -1,0 +1,68 @@
+using InfluenceFunctions.Http;
+using InfluenceFunctions.Nightly;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace InfluenceFunctions.Functions;
+
+/// <summary>
+/// Every trigger, one line each, handing the work to shared/InfluenceFunctions.Core. Orchestrator and activity
+/// function names are the Durable Task names the workflows call (checked by a test against functions.metadata).
+/// </summary>
+public sealed class Functions(
+    NightlyRunScheduler scheduler,
+    NightlyRunService runs,
+    ShardScorer scorer,
+    ScoreLookupHandler scores,
+    IngestionHandler ingestion,
+    NightlyRunHandler runHandler)
+{
+    [Function(nameof(NightlyTimer))]
+    public async Task NightlyTimer([TimerTrigger("%Influence:NightlySchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+        => await scheduler.StartScheduledAsync(client, scheduler.NightToScore(), cancellationToken);
+
+    [Function(nameof(StartRun))]
+    public async Task<IActionResult> StartRun([HttpTrigger(AuthorizationLevel.Admin, "post", Route = ApiRoutes.Runs)] HttpRequest request, [DurableClient] DurableTaskClient client)
+        => new ResultAction(await runHandler.StartAsync(request, client, request.HttpContext.RequestAborted));
+
+    [Function(nameof(GetRun))]
+    public async Task<IActionResult> GetRun([HttpTrigger(AuthorizationLevel.Admin, "get", Route = ApiRoutes.Run)] HttpRequest request, string day, [DurableClient] DurableTaskClient client)
+        => new ResultAction(await runHandler.GetAsync(day, client, request.HttpContext.RequestAborted));
+
+    [Function(nameof(IngestBatch))]
+    public async Task<IActionResult> IngestBatch([HttpTrigger(AuthorizationLevel.Function, "put", Route = ApiRoutes.IngestBatch)] HttpRequest request, string batchId)
+        => new ResultAction(await ingestion.PutBatchAsync(batchId, request, request.HttpContext.RequestAborted));
+
+    [Function(nameof(GetUserScore))]
+    public async Task<IActionResult> GetUserScore([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.UserScore)] HttpRequest request, string userId)
+        => new ResultAction(await scores.GetAsync(userId, request.HttpContext.RequestAborted));
+
+    [Function(nameof(NightlyRunOrchestrator))]
+    public static Task<NightlyRunSummary> NightlyRun([OrchestrationTrigger] TaskOrchestrationContext context)
+        => new NightlyRunOrchestrator().RunAsync(context, context.GetInput<NightlyRunInput>()!);
+
+    [Function(nameof(ScoreShardRangeOrchestrator))]
+    public static Task<ShardOutcome> ScoreShardRange([OrchestrationTrigger] TaskOrchestrationContext context)
+        => new ScoreShardRangeOrchestrator().RunAsync(context, context.GetInput<ShardRange>()!);
+
+    [Function(nameof(PlanRunActivity))]
+    public Task<RunPlan> PlanRun([ActivityTrigger] NightlyRunInput input, CancellationToken cancellationToken)
+        => runs.PlanAsync(input, cancellationToken);
+
+    [Function(nameof(ScoreShardActivity))]
+    public Task<ShardOutcome> ScoreShard([ActivityTrigger] ScoreShardInput input, CancellationToken cancellationToken)
+        => scorer.ScoreAsync(input, cancellationToken);
+
+    [Function(nameof(CompleteRunActivity))]
+    public Task<NightlyRunSummary> CompleteRun([ActivityTrigger] CompleteRunInput input, CancellationToken cancellationToken)
+        => runs.CompleteAsync(input, cancellationToken);
+}
+
+/// <summary>Runs a shared handler's IResult inside the Functions ASP.NET Core integration.</summary>
+internal sealed class ResultAction(IResult result) : IActionResult
+{
+    public Task ExecuteResultAsync(ActionContext context) => result.ExecuteAsync(context.HttpContext);
+}

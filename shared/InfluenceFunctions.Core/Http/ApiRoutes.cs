@@ -1,0 +1,18 @@
+namespace InfluenceFunctions.Http;
+
+/// <summary>
+/// Routes, relative to the "api" prefix (the Functions host adds it; the local host maps "/api/" + route).
+/// Constants so the [HttpTrigger] attributes and the local host's endpoint map use the same strings.
+/// </summary>
+public static class ApiRoutes
+{
+    public const string Prefix = "api";
+
+    public const string UserScore = "v1/users/{userId}/score";
+
+    public const string IngestBatch = "v1/ingest/batches/{batchId}";
+
+    public const string Runs = "v1/manage/runs";
+
+    public const string Run = "v1/manage/runs/{day}";
+}

@@ -1,0 +1,32 @@
+using InfluenceFunctions.Http;
+using InfluenceFunctions.Ingestion;
+using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace InfluenceFunctions;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Everything both hosts share: options, storage, ingestion, the nightly workflow services and HTTP handlers.</summary>
+    public static IServiceCollection AddInfluenceCore(this IServiceCollection services)
+    {
+        services.AddOptions<InfluenceOptions>().BindConfiguration(InfluenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<StorageRequestCounter>();
+        services.AddSingleton<StorageClientFactory>();
+        services.AddSingleton<InfluenceTables>();
+        services.AddSingleton<IngestionService>();
+        services.AddSingleton<NightlyInputsCache>();
+        services.AddSingleton<ShardScorer>();
+        services.AddSingleton<NightlyRunService>();
+        services.AddSingleton<NightlyRunScheduler>();
+        services.AddSingleton<NightlyRunScheduleInfo>();
+        services.AddSingleton<ScoreLookupHandler>();
+        services.AddSingleton<IngestionHandler>();
+        services.AddSingleton<NightlyRunHandler>();
+        return services;
+    }
+}

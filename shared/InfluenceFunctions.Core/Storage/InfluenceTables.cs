@@ -1,0 +1,43 @@
+using Azure.Data.Tables;
+
+namespace InfluenceFunctions.Storage;
+
+/// <summary>
+/// The tables and their key design. Every per-user table is partitioned by shard (see <see cref="Shards"/>),
+/// so the nightly run reads a shard with partition queries and writes it with 100-entity transactions.
+/// Written out in full in docs/storage.md.
+/// </summary>
+public sealed class InfluenceTables(StorageClientFactory factory)
+{
+    /// <summary>PK = shard, RK = user id. One row per user: a packed daily series per connected network
+    /// (column W_{network}) and packed inbound/outbound engagement. Written by ingestion, read by the nightly run.</summary>
+    public TableClient Signals { get; } = factory.Table("signals");
+
+    /// <summary>PK = shard, RK = user id. One row per user: today's and yesterday's result and up to 400 days
+    /// of daily scores packed in one column, so a lookup, its deltas and its history are one point read.</summary>
+    public TableClient Scores { get; } = factory.Table("scores");
+
+    /// <summary>PK = day (yyyyMMdd), RK = shard. Every scored user's key, score and flags that night, packed.
+    /// The next night reads the whole partition (one query) to weight engagers by their previous score.</summary>
+    public TableClient Population { get; } = factory.Table("population");
+
+    /// <summary>PK = model version, RK = day, newest first (<see cref="DayKeys.NewestFirst"/>). The calibration
+    /// produced by that night; a night uses the newest one from before its own day, so a re-run is identical.</summary>
+    public TableClient Calibration { get; } = factory.Table("calibration");
+
+    /// <summary>PK = "nightly", RK = day (yyyyMMdd). One record per night: status, counts, duration, transactions.</summary>
+    public TableClient Runs { get; } = factory.Table("runs");
+
+    /// <summary>PK = client batch id, RK = "batch". Marks an applied ingestion batch and the hash of its body.</summary>
+    public TableClient IngestBatches { get; } = factory.Table("ingestbatches");
+
+    public IEnumerable<TableClient> All => [Signals, Scores, Population, Calibration, Runs, IngestBatches];
+
+    public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var table in All)
+        {
+            await table.CreateIfNotExistsAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+namespace InfluenceFunctions.Scoring;
+
+/// <summary>One user's live and shadow results, the input of <see cref="ShadowDiffReport"/>.</summary>
+public readonly record struct ShadowPair(string UserId, ScoreResult Live, ScoreResult Shadow);
+
+/// <summary>How one version's scores are spread. Percentiles are nearest-rank over scored users.</summary>
+/// <param name="Histogram">Histogram[s - 1] is the number of users with score s.</param>
+public sealed record ScoreDistribution(
+    int Scored, int Unscored, double Mean, int P50, int P90, int P99, double ShareAbove80, IReadOnlyList<int> Histogram);
+
+/// <summary>A user whose score differs most between the versions (both scored).</summary>
+public sealed record ShadowMover(string UserId, int LiveScore, int ShadowScore, int Change);
+
+/// <summary>
+/// Live against shadow before a switch: both distributions, the mean and mean absolute change over users
+/// scored by both, the biggest movers, and how many users changed status.
+/// </summary>
+public sealed record ShadowDiffReport(
+    string LiveVersion,
+    string ShadowVersion,
+    int Users,
+    ScoreDistribution Live,
+    ScoreDistribution Shadow,
+    int ScoredByBoth,
+    double MeanChange,
+    double MeanAbsoluteChange,
+    int P99AbsoluteChange,
+    IReadOnlyList<ShadowMover> BiggestMovers,
+    int BecameScored,
+    int BecameUnscored)
+{
+    /// <summary>Builds the report in one pass; memory is constant apart from the <paramref name="topMovers"/> kept.</summary>
+    public static ShadowDiffReport Build(IEnumerable<ShadowPair> pairs, int topMovers = 20)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var builder = new ShadowDiffBuilder(topMovers);
+        foreach (var pair in pairs)
+        {
+            builder.Add(pair.UserId, pair.Live, pair.Shadow);
+        }
+
+        return builder.Build();
+    }
+}
+
+/// <summary>Streaming form of <see cref="ShadowDiffReport.Build"/>, for runs that see users in batches.</summary>
+public sealed class ShadowDiffBuilder
+{
+    private readonly int topMovers;
+    private readonly Histogram live = new();
+    private readonly Histogram shadow = new();
+    private readonly long[] absoluteChanges = new long[Calibration.Points];
+    private readonly PriorityQueue<ShadowMover, (int Size, string UserId)> movers = new(Comparer<(int Size, string UserId)>.Create(Compare));
+    private string? liveVersion;
+    private string? shadowVersion;
+    private int users;
+    private int both;
+    private long changeSum;
+    private long absoluteChangeSum;
+    private int becameScored;
+    private int becameUnscored;
+
+    public ShadowDiffBuilder(int topMovers = 20)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(topMovers);
+        this.topMovers = topMovers;
+    }
+
+    public void Add(string userId, ScoreResult liveResult, ScoreResult shadowResult)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(liveResult);
+        ArgumentNullException.ThrowIfNull(shadowResult);
+        liveVersion ??= liveResult.ModelVersion;
+        shadowVersion ??= shadowResult.ModelVersion;
+        users++;
+        live.Add(liveResult.Score);
+        shadow.Add(shadowResult.Score);
+        switch (liveResult.Score, shadowResult.Score)
+        {
+            case (int before, int after):
+                both++;
+                var change = after - before;
+                changeSum += change;
+                absoluteChangeSum += Math.Abs(change);
+                absoluteChanges[Math.Min(Math.Abs(change), Calibration.Points - 1)]++;
+                Consider(new ShadowMover(userId, before, after, change));
+                break;
+            case (null, int):
+                becameScored++;
+                break;
+            case (int, null):
+                becameUnscored++;
+                break;
+        }
+    }
+
+    public ShadowDiffReport Build() => new(
+        liveVersion ?? string.Empty,
+        shadowVersion ?? string.Empty,
+        users,
+        live.Distribution(),
+        shadow.Distribution(),
+        both,
+        both > 0 ? (double)changeSum / both : 0,
+        both > 0 ? (double)absoluteChangeSum / both : 0,
+        both > 0 ? Histogram.NearestRank(absoluteChanges, both, 0.99) : 0,
+        SortedMovers(),
+        becameScored,
+        becameUnscored);
+
+    private void Consider(ShadowMover mover)
+    {
+        if (topMovers == 0)
+        {
+            return;
+        }
+
+        // A min-queue of the largest |change| so far; ties keep the smaller user id.
+        var priority = (Math.Abs(mover.Change), mover.UserId);
+        if (movers.Count < topMovers)
+        {
+            movers.Enqueue(mover, priority);
+        }
+        else if (movers.TryPeek(out _, out var smallest) && Compare(priority, smallest) > 0)
+        {
+            movers.EnqueueDequeue(mover, priority);
+        }
+    }
+
+    private ShadowMover[] SortedMovers()
+    {
+        var result = movers.UnorderedItems.Select(i => i.Element).ToArray();
+        Array.Sort(result, static (a, b) =>
+        {
+            var bySize = Math.Abs(b.Change).CompareTo(Math.Abs(a.Change));
+            return bySize != 0 ? bySize : string.CompareOrdinal(a.UserId, b.UserId);
+        });
+        return result;
+    }
+
+    private static int Compare((int Size, string UserId) a, (int Size, string UserId) b)
+    {
+        var bySize = a.Size.CompareTo(b.Size);
+        return bySize != 0 ? bySize : string.CompareOrdinal(b.UserId, a.UserId);
+    }
+
+    private sealed class Histogram
+    {
+        private readonly long[] counts = new long[Calibration.Points];
+        private int scored;
+        private int unscored;
+        private long sum;
+
+        public void Add(int? score)
+        {
+            if (score is int s)
+            {
+                counts[Math.Clamp(s, 1, Calibration.Points) - 1]++;
+                scored++;
+                sum += s;
+            }
+            else
+            {
+                unscored++;
+            }
+        }
+
+        public ScoreDistribution Distribution()
+        {
+            long above80 = 0;
+            for (var s = 81; s <= Calibration.Points; s++)
+            {
+                above80 += counts[s - 1];
+            }
+
+            return new ScoreDistribution(
+                scored,
+                unscored,
+                scored > 0 ? (double)sum / scored : 0,
+                scored > 0 ? NearestRank(counts, scored, 0.50) + 1 : 0,
+                scored > 0 ? NearestRank(counts, scored, 0.90) + 1 : 0,
+                scored > 0 ? NearestRank(counts, scored, 0.99) + 1 : 0,
+                scored > 0 ? (double)above80 / scored : 0,
+                counts.Select(c => (int)c).ToArray());
+        }
+
+        /// <summary>The bucket index holding the nearest-rank percentile.</summary>
+        public static int NearestRank(long[] buckets, int total, double percentile)
+        {
+            var rank = (long)Math.Ceiling(percentile * total);
+            long seen = 0;
+            for (var i = 0; i < buckets.Length; i++)
+            {
+                seen += buckets[i];
+                if (seen >= rank)
+                {
+                    return i;
+                }
+            }
+
+            return buckets.Length - 1;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using InfluenceFunctions.Http;
+using InfluenceFunctions.LocalHost;
+using InfluenceFunctions.Nightly;
+
+namespace InfluenceFunctions.IntegrationTests;
+
+/// <summary>
+/// Reads the functions.metadata the Functions SDK writes at build time: a wrong trigger, route or name would
+/// otherwise only fail once deployed to Azure.
+/// </summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly Lazy<Dictionary<string, JsonElement>> Functions = new(Load);
+
+    [Fact]
+    public void ShouldDeclareEveryOrchestratorAndActivityTheWorkflowsCall()
+    {
+        foreach (var name in NightlyWorkflow.OrchestratorNames)
+        {
+            Assert.Equal("orchestrationTrigger", TriggerOf(name).GetProperty("type").GetString());
+        }
+
+        foreach (var name in NightlyWorkflow.ActivityNames)
+        {
+            Assert.Equal("activityTrigger", TriggerOf(name).GetProperty("type").GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData("GetUserScore", "get", ApiRoutes.UserScore, "anonymous")]
+    [InlineData("IngestBatch", "put", ApiRoutes.IngestBatch, "function")]
+    [InlineData("StartRun", "post", ApiRoutes.Runs, "admin")]
+    [InlineData("GetRun", "get", ApiRoutes.Run, "admin")]
+    public void ShouldServeEachRouteWithItsMethodAndAuthLevel(string function, string method, string route, string authLevel)
+    {
+        var trigger = TriggerOf(function);
+        Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
+        Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString()!.ToLowerInvariant());
+    }
+
+    [Fact]
+    public void ShouldStartTheNightlyRunFromATimerOnTheConfiguredSchedule()
+    {
+        var trigger = TriggerOf("NightlyTimer");
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("%Influence:NightlySchedule%", trigger.GetProperty("schedule").GetString());
+        var bindings = Functions.Value["NightlyTimer"].GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString());
+        Assert.Contains("durableClient", bindings);
+    }
+
+    [Fact]
+    public void ShouldServeTheSameRoutesInTheLocalHostAsInTheFunctionsApp()
+    {
+        var functionRoutes = Functions.Value.Values
+            .Select(f => f.GetProperty("bindings").EnumerateArray().First())
+            .Where(b => b.GetProperty("type").GetString() == "httpTrigger")
+            .Select(b => "/api/" + b.GetProperty("route").GetString())
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var app = LocalApp.Build([], b => b.Configuration["LocalHost:RunSchedule"] = "false");
+        var localRoutes = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints)
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(functionRoutes, localRoutes);
+    }
+
+    private static JsonElement TriggerOf(string function)
+    {
+        Assert.True(Functions.Value.TryGetValue(function, out var metadata), $"no function '{function}' in functions.metadata");
+        return metadata.GetProperty("bindings").EnumerateArray().First(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+    }
+
+    private static Dictionary<string, JsonElement> Load()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0/
+        var path = Path.Combine(RepoRoot.Find(), "functions", "InfluenceFunctions.Functions", "bin", configuration, "net10.0", "functions.metadata");
+        Assert.True(File.Exists(path), $"{path} is missing: build the solution first");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.Clone());
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using InfluenceFunctions.LocalHost;
+using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InfluenceFunctions.IntegrationTests;
+
+/// <summary>The local host on a loopback port, over the shared Azurite, with its own tables and a fixed clock.</summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    public const string AdminKey = "test-admin-key";
+
+    private TestHost(WebApplication app, HttpClient http, FixedClock clock)
+    {
+        App = app;
+        Http = http;
+        Clock = clock;
+    }
+
+    public WebApplication App { get; }
+
+    public HttpClient Http { get; }
+
+    public FixedClock Clock { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public InfluenceTables Tables => Services.GetRequiredService<InfluenceTables>();
+
+    public DurableTaskClient Durable => Services.GetRequiredService<DurableTaskClient>();
+
+    public StorageRequestCounter Counter => Services.GetRequiredService<StorageRequestCounter>();
+
+    public static async Task<TestHost> StartAsync(AzuriteFixture azurite, DateTimeOffset now, IDictionary<string, string?>? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(azurite);
+        var clock = new FixedClock(now);
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var app = LocalApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:ConnectionString"] = azurite.ConnectionString,
+                ["Influence:TablePrefix"] = prefix,
+                ["Influence:ShardCount"] = "8",
+                ["LocalHost:AdminKey"] = AdminKey,
+                ["LocalHost:RunSchedule"] = "false",
+            });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
+
+            builder.Services.AddSingleton<TimeProvider>(clock);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        });
+        await app.StartAsync();
+        await app.Services.GetRequiredService<InfluenceTables>().CreateIfNotExistsAsync(CancellationToken.None);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
+        return new TestHost(app, http, clock);
+    }
+
+    public HttpRequestMessage Admin(HttpMethod method, string url, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        request.Headers.Add(LocalApp.AdminKeyHeader, AdminKey);
+        return request;
+    }
+
+    /// <summary>Starts the nightly run for <paramref name="day"/> over HTTP and waits for it to finish.</summary>
+    public async Task<NightlyRunSummary> RunNightAsync(DateOnly day)
+    {
+        using var start = await Http.SendAsync(Admin(HttpMethod.Post, $"/api/v1/manage/runs?day={day:yyyy-MM-dd}"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, start.StatusCode);
+        var instanceId = NightlyRunOrchestrator.InstanceIdFor(day);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var instance = await Durable.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, timeout.Token);
+        Assert.True(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"Run ended {instance.RuntimeStatus}: {instance.FailureDetails?.ErrorMessage}\n{instance.FailureDetails?.StackTrace}");
+        return instance.ReadOutputAs<NightlyRunSummary>()!;
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string url)
+    {
+        using var response = await Http.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public async Task<HttpResponseMessage> PutBatchAsync(string batchId, object body) =>
+        await Http.SendAsync(Admin(HttpMethod.Put, $"/api/v1/ingest/batches/{batchId}", JsonContent.Create(body)));
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>A clock the test sets.</summary>
+public sealed class FixedClock(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+}

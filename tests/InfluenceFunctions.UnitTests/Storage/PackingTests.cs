@@ -1,0 +1,124 @@
+using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage;
+
+namespace InfluenceFunctions.UnitTests.Storage;
+
+public sealed class PackingTests
+{
+    private static readonly DateOnly AsOf = new(2026, 11, 27);
+
+    [Fact]
+    public void ShouldRoundTripADailySeriesAndPlaceDaysInTheWindow()
+    {
+        var series = PackedSeries.Empty();
+        series.Set(AsOf.DayNumber, Signals(7));
+        series.Set(AsOf.DayNumber - 10, Signals(3));
+        var decoded = PackedSeries.Decode(series.Encode());
+
+        var window = decoded.ToWindow("twitter", AsOf);
+        Assert.Equal(7, window[ScoringWindow.Days - 1, SignalKind.Posts]);
+        Assert.Equal(3, window[ScoringWindow.Days - 11, SignalKind.Posts]);
+        Assert.True(float.IsNaN(window[ScoringWindow.Days - 5, SignalKind.Posts]), "a day with no data stays NaN, not zero");
+        Assert.True(float.IsNaN(window[ScoringWindow.Days - 1, SignalKind.ListMemberships]));
+    }
+
+    [Fact]
+    public void ShouldReplaceADayRatherThanAddToIt()
+    {
+        var series = PackedSeries.Empty();
+        series.Set(AsOf.DayNumber, Signals(5));
+        series.Set(AsOf.DayNumber, Signals(5));
+        Assert.Equal(5, series.ToWindow("twitter", AsOf)[ScoringWindow.Days - 1, SignalKind.Posts]);
+    }
+
+    [Fact]
+    public void ShouldKeepAtMostTheNewestMaxDays()
+    {
+        var series = PackedSeries.Empty();
+        for (var d = 0; d < 200; d++)
+        {
+            series.Set(AsOf.DayNumber - d, Signals(d));
+        }
+
+        Assert.Equal(PackedSeries.MaxDays, series.DayCount);
+        Assert.Equal(AsOf.DayNumber, series.LastDay);
+        Assert.Equal(0, series.ToWindow("x", AsOf)[ScoringWindow.Days - 1, SignalKind.Posts]);
+    }
+
+    [Fact]
+    public void ShouldDropDaysOutsideTheWindowWhenReadingEngagements()
+    {
+        var packed = PackedEngagements.Decode(null);
+        packed.Set(42, AsOf.DayNumber, 3);
+        packed.Set(42, AsOf.DayNumber - 95, 9);
+        packed.Set(7, AsOf.DayNumber - 2, 1);
+        packed.Set(7, AsOf.DayNumber - 2, 2); // replaces, does not add
+
+        var window = PackedEngagements.ReadWindow(packed.Encode(), AsOf);
+        Assert.Equal(2, window.Count);
+        Assert.Contains(new Engagement(42, 3, 0), window);
+        Assert.Contains(new Engagement(7, 2, 2), window);
+    }
+
+    [Fact]
+    public void ShouldCapEngagementsDroppingTheSmallestFirst()
+    {
+        var packed = PackedEngagements.Decode(null);
+        for (var i = 0; i < PackedEngagements.MaxEntries + 10; i++)
+        {
+            packed.Set((ulong)i, AsOf.DayNumber, i < 10 ? 0.5f : 5f);
+        }
+
+        var bytes = packed.Encode();
+        Assert.True(bytes.Length <= 64 * 1024, "fits one binary column");
+        var window = PackedEngagements.ReadWindow(bytes, AsOf);
+        Assert.Equal(PackedEngagements.MaxEntries, window.Count);
+        Assert.DoesNotContain(window, e => e.Count < 1);
+    }
+
+    [Fact]
+    public void ShouldKeepDailyScoreHistoryInOneColumn()
+    {
+        byte[]? history = null;
+        for (var d = 0; d < 500; d++)
+        {
+            history = ScoreHistory.Set(history, AsOf.AddDays(-d), (byte)(1 + (d % 100)));
+        }
+
+        Assert.Equal(1, ScoreHistory.Get(history, AsOf));
+        Assert.Equal(8, ScoreHistory.Get(history, AsOf.AddDays(-7)));
+        Assert.Equal(0, ScoreHistory.Get(history, AsOf.AddDays(-ScoreHistory.MaxDays - 1)));
+        Assert.Equal(30, ScoreHistory.Range(history, AsOf.AddDays(-29), AsOf).Count());
+        Assert.True(history!.Length <= 4 + ScoreHistory.MaxDays);
+    }
+
+    [Fact]
+    public void ShouldSortNewestFirstDayKeysNewestFirst()
+    {
+        var keys = new[] { AsOf, AsOf.AddDays(-1), AsOf.AddDays(-400) }.Select(DayKeys.NewestFirst).ToList();
+        Assert.Equal(keys, keys.Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(AsOf, DayKeys.FromNewestFirst(keys[0]));
+    }
+
+    [Fact]
+    public void ShouldSpreadUsersOverShardsStably()
+    {
+        var counts = new int[16];
+        for (var i = 0; i < 16_000; i++)
+        {
+            counts[Shards.Of("user" + i, 16)]++;
+        }
+
+        Assert.All(counts, c => Assert.InRange(c, 800, 1200));
+        Assert.Equal(Shards.Of("alice", 64), Shards.Of("alice", 64));
+        Assert.Equal(4, Shards.Key(3).Length);
+    }
+
+    private static float[] Signals(float posts)
+    {
+        var values = new float[ScoringWindow.SignalCount];
+        values[(int)SignalKind.Posts] = posts;
+        values[(int)SignalKind.ListMemberships] = float.NaN;
+        return values;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Text;
+using InfluenceFunctions.Http;
+using InfluenceFunctions.Nightly;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.DurableTask.Testing.Sidecar;
+
+namespace InfluenceFunctions.LocalHost;
+
+/// <summary>
+/// Builds the local host: the same handlers, workflows and schedule as the Functions app, on ASP.NET Core with
+/// the Durable Task engine in-process. Tests build it the same way.
+/// </summary>
+public static class LocalApp
+{
+    public const string AdminKeyHeader = "x-functions-key";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:InfluenceFunctions"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        });
+        configure?.Invoke(builder);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddInfluenceCore();
+        builder.Services.AddInMemoryDurableTask(NightlyWorkflow.Register, new InMemoryDurableTaskOptions { Port = AzuriteProcess.FreePort() });
+
+        // The engine's default runs ProcessorCount work items at a time, then sleeps: widen it (see docs/decisions).
+        builder.Services.AddSingleton<InMemoryOrchestrationService>(sp => new WideInMemoryOrchestrationService(sp.GetService<ILoggerFactory>()));
+        if (builder.Configuration.GetValue("LocalHost:RunSchedule", true))
+        {
+            builder.Services.AddHostedService<NightlyScheduleService>();
+        }
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        MapApi(app, AdminKey(app.Configuration));
+        return app;
+    }
+
+    /// <summary>The admin key of this host: LocalHost:AdminKey, or a random one made at start (printed to the console).</summary>
+    public static string AdminKey(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var key = configuration["LocalHost:AdminKey"];
+        if (string.IsNullOrEmpty(key))
+        {
+            key = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+            configuration["LocalHost:AdminKey"] = key;
+        }
+
+        return key;
+    }
+
+    private static void MapApi(WebApplication app, string adminKey)
+    {
+        var api = app.MapGroup("/" + ApiRoutes.Prefix);
+        api.MapGet(ApiRoutes.UserScore, (string userId, ScoreLookupHandler handler, CancellationToken ct) => handler.GetAsync(userId, ct));
+
+        // Admin endpoints: the Functions host guards these with its function/admin keys; here, the same header.
+        var admin = api.MapGroup(string.Empty).AddEndpointFilter(async (context, next) =>
+            IsAdmin(context.HttpContext.Request, adminKey) ? await next(context) : Problems.Unauthorized("An admin key is required in the x-functions-key header."));
+        admin.MapPut(ApiRoutes.IngestBatch, (string batchId, HttpRequest request, IngestionHandler handler, CancellationToken ct) => handler.PutBatchAsync(batchId, request, ct));
+        admin.MapPost(ApiRoutes.Runs, (HttpRequest request, NightlyRunHandler handler, DurableTaskClient client, CancellationToken ct) => handler.StartAsync(request, client, ct));
+        admin.MapGet(ApiRoutes.Run, (string day, NightlyRunHandler handler, DurableTaskClient client, CancellationToken ct) => handler.GetAsync(day, client, ct));
+    }
+
+    private static bool IsAdmin(HttpRequest request, string adminKey)
+    {
+        var presented = request.Headers[AdminKeyHeader].ToString();
+        if (presented.Length == 0)
+        {
+            presented = request.Query["code"].ToString();
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(adminKey));
+    }
+}
+
+/// <summary>The in-memory engine with more than ProcessorCount concurrent work items (it would otherwise do ~4 activities/s on 2 cores).</summary>
+internal sealed class WideInMemoryOrchestrationService(ILoggerFactory? loggerFactory)
+    : InMemoryOrchestrationService(loggerFactory), global::DurableTask.Core.IOrchestrationService
+{
+    int global::DurableTask.Core.IOrchestrationService.MaxConcurrentTaskActivityWorkItems => 32;
+
+    int global::DurableTask.Core.IOrchestrationService.MaxConcurrentTaskOrchestrationWorkItems => 32;
+}

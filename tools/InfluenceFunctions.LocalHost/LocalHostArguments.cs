@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace InfluenceFunctions.LocalHost;
+
+/// <summary>The local host's own command-line options; anything else goes to ASP.NET Core configuration.</summary>
+internal sealed record LocalHostArguments(int Users, int Seed, int Port, bool Demo, string[] Remaining)
+{
+    public static LocalHostArguments? Parse(string[] args)
+    {
+        int users = 10_000, seed = 42, port = 7071;
+        var demo = true;
+        var remaining = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--users" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out users) && users > 0:
+                case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed):
+                case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is > 0 and < 65536:
+                    i++;
+                    break;
+                case "--users" or "--seed" or "--port":
+                    return null;
+                case "--no-demo":
+                    demo = false;
+                    break;
+                case "--help" or "-h":
+                    return null;
+                default:
+                    remaining.Add(args[i]);
+                    break;
+            }
+        }
+
+        return new LocalHostArguments(users, seed, port, demo, remaining.ToArray());
+    }
+}
+
+/// <summary>Prints a one-line progress counter.</summary>
+internal sealed class ConsoleProgress(string label, int total) : IProgress<int>
+{
+    private int last = -1;
+
+    public void Report(int value)
+    {
+        var percent = total == 0 ? 100 : (int)(100L * value / total);
+        if (Interlocked.Exchange(ref last, percent) != percent)
+        {
+            Console.Write($"\r{label}: {value:N0}/{total:N0} ({percent}%)   ");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using InfluenceFunctions;
+using InfluenceFunctions.Demo;
+using InfluenceFunctions.LocalHost;
+using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Storage;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+
+// dotnet run --project tools/InfluenceFunctions.LocalHost [-- --users 10000 --port 7071 --no-demo]
+// With no Storage:ConnectionString configured it starts its own Azurite and stops it on Ctrl+C.
+var options = LocalHostArguments.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: InfluenceFunctions.LocalHost [--users N] [--seed N] [--port N] [--no-demo]");
+    return 2;
+}
+
+AzuriteProcess? azurite = null;
+try
+{
+    var app = LocalApp.Build(options.Remaining, builder =>
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[$"{StorageOptions.SectionName}:ConnectionString"])
+            && string.IsNullOrEmpty(builder.Configuration[$"{StorageOptions.SectionName}:TableServiceUri"]))
+        {
+            Console.WriteLine("Starting Azurite (the storage emulator) on ports of its own...");
+            azurite = AzuriteProcess.StartAsync(Console.Out, CancellationToken.None).GetAwaiter().GetResult();
+            builder.Configuration[$"{StorageOptions.SectionName}:ConnectionString"] = azurite.ConnectionString;
+            Console.WriteLine($"Azurite: tables on 127.0.0.1:{azurite.TablePort}, queues on 127.0.0.1:{azurite.QueuePort}");
+        }
+
+        builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+    });
+
+    await app.StartAsync();
+    var stopping = app.Lifetime.ApplicationStopping;
+    var baseUrl = $"http://127.0.0.1:{options.Port}";
+    var adminKey = LocalApp.AdminKey(app.Configuration);
+    var services = app.Services;
+    await services.GetRequiredService<InfluenceTables>().CreateIfNotExistsAsync(stopping);
+
+    var night = services.GetRequiredService<NightlyRunScheduler>().NightToScore();
+    if (options.Demo)
+    {
+        var seeder = new DemoPopulation(services.GetRequiredService<InfluenceTables>(), services.GetRequiredService<IOptions<InfluenceOptions>>().Value);
+        Console.WriteLine($"Seeding {options.Users:N0} demo users with 90 days of signals up to {night:yyyy-MM-dd}...");
+        var seeded = await seeder.SeedAsync(options.Users, night, options.Seed, new ConsoleProgress("  users written", options.Users), stopping);
+        Console.WriteLine($"\nSeeded {seeded.Users:N0} users, {seeded.EngagementEntries:N0} engagements ({seeded.StorageTransactions:N0} storage transactions).");
+
+        Console.WriteLine($"Running the nightly recalculation for {night:yyyy-MM-dd} through the durable orchestration...");
+        var client = services.GetRequiredService<DurableTaskClient>();
+        var start = await services.GetRequiredService<NightlyRunScheduler>().StartOnDemandAsync(client, night, stopping);
+        var summary = await RunWatcher.WaitAsync(client, start.InstanceId, Console.Out, stopping);
+        Console.WriteLine(summary);
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"InfluenceFunctions local host on {baseUrl} (Ctrl+C stops it{(azurite is null ? string.Empty : " and Azurite")}).");
+    Console.WriteLine("Try:");
+    Console.WriteLine($"  curl {baseUrl}/api/v1/users/{DemoPopulation.UserId(1)}/score");
+    Console.WriteLine($"  curl {baseUrl}/api/v1/users/{DemoPopulation.UserId(42)}/score");
+    Console.WriteLine($"  curl -H 'x-functions-key: {adminKey}' {baseUrl}/api/v1/manage/runs/{night.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
+    Console.WriteLine($"  curl -X POST -H 'x-functions-key: {adminKey}' {baseUrl}/api/v1/manage/runs");
+    await app.WaitForShutdownAsync();
+    return 0;
+}
+catch (OperationCanceledException)
+{
+    return 130;
+}
+finally
+{
+    if (azurite is not null)
+    {
+        Console.WriteLine("Stopping Azurite...");
+        await azurite.DisposeAsync();
+    }
+}
