@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace InfluenceFunctions.Scoring;
 
@@ -25,7 +26,12 @@ internal struct EngagementStatistics
 
     private const int StackTableLimit = 512;
 
+    /// <summary>Per-day arrays are padded to whole vectors; the padding days weigh nothing.</summary>
+    private const int PaddedDays = 96;
+
     private static readonly float[] ScoreWeights = CreateScoreWeights();
+
+    private static readonly float[] PaddedDayWeights = [.. WindowStatistics.DayWeights, .. new float[PaddedDays - ScoringWindow.Days]];
 
     public static void Compute(ScoringInput input, IPopulationScores population, out EngagementStatistics statistics)
     {
@@ -70,18 +76,26 @@ internal struct EngagementStatistics
         var outCapacity = KeyTable.CapacityFor(outbound.Length);
         ulong[]? rentedOutKeys = null;
         double[]? rentedOutValues = null;
+        int[]? rentedOutUsed = null;
         var outKeys = outCapacity <= StackTableLimit ? stackalloc ulong[outCapacity] : (rentedOutKeys = ArrayPool<ulong>.Shared.Rent(outCapacity)).AsSpan(0, outCapacity);
         var outValues = outCapacity <= StackTableLimit ? stackalloc double[outCapacity] : (rentedOutValues = ArrayPool<double>.Shared.Rent(outCapacity)).AsSpan(0, outCapacity);
-        var outTable = new KeyTable(outKeys, outValues);
+        var outUsed = outCapacity <= StackTableLimit ? stackalloc int[outCapacity] : (rentedOutUsed = ArrayPool<int>.Shared.Rent(outCapacity)).AsSpan(0, outCapacity);
+        var outTable = new KeyTable(outKeys, outValues, outUsed);
 
-        // Inbound: decayed count per engager, then the engager's weight in a second value column.
+        // Inbound: decayed count per engager, with the engager's weight and newness beside it.
         var inCapacity = KeyTable.CapacityFor(inbound.Length);
         ulong[]? rentedInKeys = null;
-        double[]? rentedInValues = null, rentedInWeights = null;
+        double[]? rentedInValues = null;
+        int[]? rentedInUsed = null;
+        float[]? rentedInWeights = null, rentedInSuspicion = null;
         var inKeys = inCapacity <= StackTableLimit ? stackalloc ulong[inCapacity] : (rentedInKeys = ArrayPool<ulong>.Shared.Rent(inCapacity)).AsSpan(0, inCapacity);
         var inValues = inCapacity <= StackTableLimit ? stackalloc double[inCapacity] : (rentedInValues = ArrayPool<double>.Shared.Rent(inCapacity)).AsSpan(0, inCapacity);
-        var inWeights = inCapacity <= StackTableLimit ? stackalloc double[inCapacity] : (rentedInWeights = ArrayPool<double>.Shared.Rent(inCapacity)).AsSpan(0, inCapacity);
-        var inTable = new KeyTable(inKeys, inValues);
+        var inUsed = inCapacity <= StackTableLimit ? stackalloc int[inCapacity] : (rentedInUsed = ArrayPool<int>.Shared.Rent(inCapacity)).AsSpan(0, inCapacity);
+        var inWeights = inCapacity <= StackTableLimit ? stackalloc float[inCapacity] : (rentedInWeights = ArrayPool<float>.Shared.Rent(inCapacity)).AsSpan(0, inCapacity);
+        var inSuspicion = inCapacity <= StackTableLimit ? stackalloc float[inCapacity] : (rentedInSuspicion = ArrayPool<float>.Shared.Rent(inCapacity)).AsSpan(0, inCapacity);
+        var inTable = new KeyTable(inKeys, inValues, inUsed);
+        Span<float> dayWeighted = stackalloc float[PaddedDays];
+        Span<float> dayCount = stackalloc float[PaddedDays];
 
         try
         {
@@ -95,9 +109,13 @@ internal struct EngagementStatistics
 
                 var day = lastDay - e.DaysAgo;
                 MarkDay(day, ref low, ref high);
-                outTable.Add(e.UserKey, e.Count * dayWeights[day]);
+                outTable.Add(e.UserKey, e.Count * dayWeights[day], out _);
             }
 
+            // One pass over inbound: aggregate per engager (looking each one up once), and per day.
+            dayWeighted.Clear();
+            dayCount.Clear();
+            double suspicious = 0;
             foreach (var e in inbound)
             {
                 if ((uint)e.DaysAgo > lastDay || !(e.Count > 0) || e.UserKey == self)
@@ -107,7 +125,16 @@ internal struct EngagementStatistics
 
                 var day = lastDay - e.DaysAgo;
                 MarkDay(day, ref low, ref high);
-                inTable.Add(e.UserKey, e.Count * dayWeights[day]);
+                var decayed = e.Count * dayWeights[day];
+                var slot = inTable.Add(e.UserKey, decayed, out var added);
+                if (added)
+                {
+                    Standing(population, e.UserKey, out inWeights[slot], out inSuspicion[slot]);
+                }
+
+                dayWeighted[day] += e.Count * inWeights[slot];
+                dayCount[day] += e.Count;
+                suspicious += decayed * inSuspicion[slot];
             }
 
             statistics.DaysLow = low;
@@ -117,56 +144,26 @@ internal struct EngagementStatistics
                 return;
             }
 
-            // Per engager: standing, reciprocity, concentration, newness.
-            double total = 0, squares = 0, reciprocalIn = 0, suspicious = 0;
-            for (var slot = 0; slot < inKeys.Length; slot++)
+            // Per engager: concentration and reciprocity.
+            double total = 0, squares = 0, reciprocalIn = 0;
+            foreach (var slot in inUsed[..inTable.Count])
             {
                 var count = inValues[slot];
-                if (count < 0)
-                {
-                    continue; // empty slot
-                }
-
-                var key = inKeys[slot];
                 total += count;
                 squares += count * count;
-                if (outTable.Contains(key))
+                if (outTable.Contains(inKeys[slot]))
                 {
                     reciprocalIn += count;
                 }
-
-                double weight;
-                if (population.TryGet(key, out var entry) && entry.Score > 0)
-                {
-                    weight = ScoreWeights[Math.Min((int)entry.Score, 100)];
-                    if ((entry.Flags & PopulationFlags.New) != 0)
-                    {
-                        weight *= ScoreModelV1.NewEngagerMultiplier;
-                        suspicious += count;
-                    }
-                }
-                else
-                {
-                    weight = ScoreModelV1.UnknownEngagerWeight;
-                    suspicious += ScoreModelV1.UnscoredShareWeight * count;
-                }
-
-                inWeights[slot] = weight;
             }
 
             double outTotal = 0, reciprocalOut = 0;
-            for (var slot = 0; slot < outKeys.Length; slot++)
+            foreach (var slot in outUsed[..outTable.Count])
             {
-                var count = outValues[slot];
-                if (count < 0)
-                {
-                    continue;
-                }
-
-                outTotal += count;
+                outTotal += outValues[slot];
                 if (inTable.Contains(outKeys[slot]))
                 {
-                    reciprocalOut += count;
+                    reciprocalOut += outValues[slot];
                 }
             }
 
@@ -174,27 +171,10 @@ internal struct EngagementStatistics
             // there are few of them. Each factor is 0-1; an ordinary account's mutual friends score near 0
             // because its engagers are many.
             var effectiveEngagers = total * total / squares;
-            var concentration = 1 / (1 + Math.Pow(effectiveEngagers / ScoreModelV1.RingConcentrationScale, 2));
+            var spread = effectiveEngagers / ScoreModelV1.RingConcentrationScale;
+            var concentration = 1 / (1 + (spread * spread));
             statistics.RingShare = outTotal > 0 ? reciprocalIn / total * (reciprocalOut / outTotal) * concentration : 0;
             statistics.NewOrUnscoredShare = suspicious / total;
-
-            // Per day: weighted and plain totals, each day capped at a multiple of the typical active day.
-            Span<double> dayWeighted = stackalloc double[ScoringWindow.Days];
-            Span<double> dayCount = stackalloc double[ScoringWindow.Days];
-            dayWeighted.Clear();
-            dayCount.Clear();
-            foreach (var e in inbound)
-            {
-                if ((uint)e.DaysAgo > lastDay || !(e.Count > 0) || e.UserKey == self)
-                {
-                    continue;
-                }
-
-                var day = lastDay - e.DaysAgo;
-                dayWeighted[day] += e.Count * inWeights[inTable.SlotOf(e.UserKey)];
-                dayCount[day] += e.Count;
-            }
-
             statistics.WeightedPerDay = DampedDecayedSum(dayWeighted) / WindowStatistics.WindowWeight;
             statistics.CountPerDay = DampedDecayedSum(dayCount) / WindowStatistics.WindowWeight;
         }
@@ -202,39 +182,64 @@ internal struct EngagementStatistics
         {
             ReturnIfRented(rentedOutKeys);
             ReturnIfRented(rentedOutValues);
+            ReturnIfRented(rentedOutUsed);
             ReturnIfRented(rentedInKeys);
             ReturnIfRented(rentedInValues);
+            ReturnIfRented(rentedInUsed);
             ReturnIfRented(rentedInWeights);
+            ReturnIfRented(rentedInSuspicion);
         }
     }
 
-    private static double DampedDecayedSum(ReadOnlySpan<double> perDay)
+    /// <summary>An engager's weight (by previous score; little when new or unscored) and how much it counts as new or unscored.</summary>
+    private static void Standing(IPopulationScores population, ulong key, out float weight, out float suspicion)
     {
-        double sum = 0;
-        var active = 0;
-        foreach (var value in perDay)
+        if (population.TryGet(key, out var entry) && entry.Score > 0)
         {
-            if (value > 0)
+            weight = ScoreWeights[Math.Min((int)entry.Score, 100)];
+            suspicion = 0;
+            if ((entry.Flags & PopulationFlags.New) != 0)
             {
-                sum += value;
-                active++;
+                weight *= (float)ScoreModelV1.NewEngagerMultiplier;
+                suspicion = 1;
+            }
+        }
+        else
+        {
+            weight = (float)ScoreModelV1.UnknownEngagerWeight;
+            suspicion = (float)ScoreModelV1.UnscoredShareWeight;
+        }
+    }
+
+    /// <summary>Sum of per-day totals weighted by decay, each day capped at a multiple of the typical active day.</summary>
+    private static double DampedDecayedSum(ReadOnlySpan<float> perDay)
+    {
+        ref var days = ref MemoryMarshal.GetReference(perDay);
+        ref var weights = ref MemoryMarshal.GetArrayDataReference(PaddedDayWeights);
+        var zero = Vector256<float>.Zero;
+        Vector256<float> sum = zero, decayed = zero, active = zero, largest = zero;
+        for (var d = 0; d < PaddedDays; d += Vector256<float>.Count)
+        {
+            var value = Vector256.LoadUnsafe(ref days, (nuint)d);
+            sum += value;
+            decayed = Vector256.FusedMultiplyAdd(value, Vector256.LoadUnsafe(ref weights, (nuint)d), decayed);
+            active += Vector256.GreaterThan(value, zero) & Vector256<float>.One;
+            largest = Vector256.MaxNative(largest, value);
+        }
+
+        var activeDays = Vector256.Sum(active);
+        var cap = activeDays > 0 ? (float)(ScoreModelV1.BurstCapMultiple * Vector256.Sum(sum) / activeDays) : 0;
+        var capVector = Vector256.Create(cap);
+        if (Vector256.GreaterThanAny(largest, capVector))
+        {
+            for (var d = 0; d < PaddedDays; d += Vector256<float>.Count)
+            {
+                var excess = Vector256.MaxNative(Vector256.LoadUnsafe(ref days, (nuint)d) - capVector, zero);
+                decayed -= excess * Vector256.LoadUnsafe(ref weights, (nuint)d);
             }
         }
 
-        if (active == 0)
-        {
-            return 0;
-        }
-
-        var cap = ScoreModelV1.BurstCapMultiple * sum / active;
-        var dayWeights = WindowStatistics.DayWeights;
-        double result = 0;
-        for (var d = 0; d < perDay.Length; d++)
-        {
-            result += Math.Min(perDay[d], cap) * dayWeights[d];
-        }
-
-        return result;
+        return Vector256.Sum(decayed);
     }
 
     private static void MarkDay(int day, ref ulong low, ref ulong high)
@@ -290,17 +295,22 @@ internal struct EngagementStatistics
         return weights;
     }
 
-    /// <summary>An open-addressing table of 64-bit keys to non-negative sums; a negative value marks an empty slot.</summary>
+    /// <summary>
+    /// An open-addressing table of 64-bit keys to non-negative sums; a negative value marks an empty slot, and
+    /// the used slots are listed in insertion order so scans skip the empty ones.
+    /// </summary>
     private ref struct KeyTable
     {
         private readonly Span<ulong> keys;
         private readonly Span<double> values;
+        private readonly Span<int> used;
         private readonly int mask;
 
-        public KeyTable(Span<ulong> keys, Span<double> values)
+        public KeyTable(Span<ulong> keys, Span<double> values, Span<int> used)
         {
             this.keys = keys;
             this.values = values;
+            this.used = used;
             mask = keys.Length - 1;
             values.Fill(-1);
         }
@@ -318,7 +328,8 @@ internal struct EngagementStatistics
             return capacity;
         }
 
-        public void Add(ulong key, double amount)
+        /// <summary>Adds <paramref name="amount"/> to the key's sum; returns its slot.</summary>
+        public int Add(ulong key, double amount, out bool added)
         {
             var slot = Home(key);
             while (true)
@@ -327,36 +338,36 @@ internal struct EngagementStatistics
                 {
                     keys[slot] = key;
                     values[slot] = amount;
-                    Count++;
-                    return;
+                    used[Count++] = slot;
+                    added = true;
+                    return slot;
                 }
 
                 if (keys[slot] == key)
                 {
                     values[slot] += amount;
-                    return;
+                    added = false;
+                    return slot;
                 }
 
                 slot = (slot + 1) & mask;
             }
         }
 
-        public readonly bool Contains(ulong key) => SlotOf(key) >= 0;
-
-        public readonly int SlotOf(ulong key)
+        public readonly bool Contains(ulong key)
         {
             var slot = Home(key);
             while (values[slot] >= 0)
             {
                 if (keys[slot] == key)
                 {
-                    return slot;
+                    return true;
                 }
 
                 slot = (slot + 1) & mask;
             }
 
-            return -1;
+            return false;
         }
 
         private readonly int Home(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 32) & mask;

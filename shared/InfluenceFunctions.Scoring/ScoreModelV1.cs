@@ -15,10 +15,10 @@ public sealed class ScoreModelV1 : IScoreModel
 
     // Time.
     /// <summary>A day's signals weigh half as much 30 days later.</summary>
-    public const double HalfLifeDays = 30;
+    public const double HalfLifeDays = 45;
 
     /// <summary>No day counts for more than this many typical active days (burst damping).</summary>
-    public const double BurstCapMultiple = 4;
+    public const double BurstCapMultiple = 3;
 
     /// <summary>Days with data needed in the 90-day window before a user is scored.</summary>
     public const int MinDaysWithData = 14;
@@ -135,7 +135,7 @@ public sealed class ScoreModelV1 : IScoreModel
             }
 
             WindowStatistics.Compute(window, out var s);
-            if (!s.HasAnyDay)
+            if (!s.HasAnyData)
             {
                 continue; // an absent network is not a zero
             }
@@ -229,14 +229,14 @@ public sealed class ScoreModelV1 : IScoreModel
             return "no connected network has any data in the last 90 days";
         }
 
-        if (daysWithData < MinDaysWithData)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"only {daysWithData} days with data in the last 90 days; at least {MinDaysWithData} are needed");
-        }
-
         if (!(posts > 0) && !(engagementReceived > 0))
         {
             return "no posts and no engagement received in the last 90 days";
+        }
+
+        if (daysWithData < MinDaysWithData)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"only {daysWithData} days with data in the last 90 days; at least {MinDaysWithData} are needed");
         }
 
         return null;

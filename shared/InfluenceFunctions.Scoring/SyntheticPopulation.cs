@@ -25,9 +25,9 @@ public sealed class SyntheticPopulation : IPopulationScores
 
     internal static readonly string[] NetworkNames = ["twitter", "mastodon", "bluesky", "threads", "linkedin", "youtube", "tiktok", "reddit"];
 
-    private readonly Dictionary<ulong, PopulationEntry> scores;
+    private readonly PopulationTable scores;
 
-    private SyntheticPopulation(Dictionary<ulong, PopulationEntry> scores, ulong[] pool, SyntheticUser[] users)
+    private SyntheticPopulation(PopulationTable scores, ulong[] pool, SyntheticUser[] users)
     {
         this.scores = scores;
         Pool = pool;
@@ -45,7 +45,7 @@ public sealed class SyntheticPopulation : IPopulationScores
         var random = new SplitMix(Hash((ulong)options.Seed, 0x5EED));
         var poolSize = Math.Max(options.EngagerPool, 100);
         var pool = new ulong[poolSize];
-        var scores = new Dictionary<ulong, PopulationEntry>(poolSize);
+        var scores = new PopulationTable(poolSize);
         for (var i = 0; i < poolSize; i++)
         {
             // Index i sits at percentile i / size, so the pool is sorted by score.
@@ -55,7 +55,7 @@ public sealed class SyntheticPopulation : IPopulationScores
             var draw = random.NextDouble();
             if (draw >= 0.10)
             {
-                scores[key] = new PopulationEntry(score, draw < 0.18 ? PopulationFlags.New : PopulationFlags.None);
+                scores.Set(key, new PopulationEntry(score, draw < 0.18 ? PopulationFlags.New : PopulationFlags.None));
             }
         }
 
@@ -68,7 +68,7 @@ public sealed class SyntheticPopulation : IPopulationScores
         return new SyntheticPopulation(scores, pool, users);
     }
 
-    public bool TryGet(ulong userKey, out PopulationEntry entry) => scores.TryGetValue(userKey, out entry);
+    public bool TryGet(ulong userKey, out PopulationEntry entry) => scores.TryGet(userKey, out entry);
 
     /// <summary>Every user's input for night <paramref name="night"/> (0 = the first), without yesterday.</summary>
     public ScoringInput[] InputsForNight(int night)
@@ -208,14 +208,20 @@ public sealed class SyntheticUser
     /// <summary>Reshares received, times this (1 = as created).</summary>
     public double ResharesScale { get; init; } = 1;
 
+    /// <summary>
+    /// A multiplier per day of the user's life (night n's window holds days n .. n + 89) on posts and on
+    /// everything received that day, engagement edges included; null = 1. For vacations, bursts and such.
+    /// </summary>
+    public Func<int, double>? ActivityOnDay { get; init; }
+
     /// <summary>Rates of the user's first network, for tests that need to know the user's size.</summary>
     public double PostsPerDay => networks[0].Posts;
 
     public int NetworkCount => networks.Length;
 
     /// <summary>A copy with different scales (same days, same noise).</summary>
-    public SyntheticUser With(double engagementScale = 1, double resharesScale = 1) =>
-        new(UserId, seed, noise, networks, circle, pool) { EngagementScale = engagementScale, ResharesScale = resharesScale };
+    public SyntheticUser With(double engagementScale = 1, double resharesScale = 1, Func<int, double>? activityOnDay = null) =>
+        new(UserId, seed, noise, networks, circle, pool) { EngagementScale = engagementScale, ResharesScale = resharesScale, ActivityOnDay = activityOnDay };
 
     /// <summary>The 90-day input of night <paramref name="night"/>: days night .. night + 89 of the user's life.</summary>
     public ScoringInput InputForNight(int night, PreviousScore? yesterday)
@@ -237,16 +243,18 @@ public sealed class SyntheticUser
                     continue;
                 }
 
+                var activity = ActivityOnDay?.Invoke(day) ?? 1;
+                var received = activity * EngagementScale;
                 row[(int)SignalKind.AudienceSize] = (float)rates.Audience;
                 row[(int)SignalKind.ListMemberships] = (float)rates.Lists;
-                row[(int)SignalKind.Posts] = Draw(ref random, rates.Posts);
-                row[(int)SignalKind.Reactions] = Draw(ref random, rates.Reactions * EngagementScale);
-                row[(int)SignalKind.Reshares] = Draw(ref random, rates.Reshares * EngagementScale * ResharesScale);
-                row[(int)SignalKind.Replies] = Draw(ref random, rates.Replies * EngagementScale);
-                row[(int)SignalKind.MentionsReceived] = Draw(ref random, rates.Mentions * EngagementScale);
-                row[(int)SignalKind.MentionsSent] = Draw(ref random, rates.MentionsSent);
-                row[(int)SignalKind.ResharesSent] = Draw(ref random, rates.ResharesSent);
-                row[(int)SignalKind.UniqueEngagers] = Draw(ref random, rates.Engagers * EngagementScale);
+                row[(int)SignalKind.Posts] = Draw(ref random, rates.Posts * activity);
+                row[(int)SignalKind.Reactions] = Draw(ref random, rates.Reactions * received);
+                row[(int)SignalKind.Reshares] = Draw(ref random, rates.Reshares * received * ResharesScale);
+                row[(int)SignalKind.Replies] = Draw(ref random, rates.Replies * received);
+                row[(int)SignalKind.MentionsReceived] = Draw(ref random, rates.Mentions * received);
+                row[(int)SignalKind.MentionsSent] = Draw(ref random, rates.MentionsSent * activity);
+                row[(int)SignalKind.ResharesSent] = Draw(ref random, rates.ResharesSent * activity);
+                row[(int)SignalKind.UniqueEngagers] = Draw(ref random, rates.Engagers * received);
             }
 
             windows[n] = new NetworkWindow(SyntheticPopulation.NetworkNames[n], values);
@@ -273,6 +281,12 @@ public sealed class SyntheticUser
                 if (noise)
                 {
                     count = Math.Max(1, random.NextPoisson(count));
+                }
+
+                count *= ActivityOnDay?.Invoke(day) ?? 1;
+                if (!(count > 0))
+                {
+                    continue;
                 }
 
                 inbound.Add(new Engagement(engager, (float)count, ScoringWindow.Days - 1 - d));

@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics;
 namespace InfluenceFunctions.Scoring;
 
 /// <summary>
-/// Decayed, burst-damped daily averages of one <see cref="NetworkWindow"/>, computed with 8-wide vectors:
-/// each day is read as signals 0-7 and signals 2-9 (two overlapping loads cover all ten).
+/// Decayed, burst-damped daily averages of one <see cref="NetworkWindow"/>'s activity, computed with
+/// 8-wide vectors, and the latest audience and list levels.
 /// </summary>
 internal struct WindowStatistics
 {
@@ -19,7 +19,7 @@ internal struct WindowStatistics
     public double Engagers;
     public double Lists;
 
-    /// <summary>Bit d set when day index d has any value (low: days 0-63, high: days 64-89).</summary>
+    /// <summary>Bit d set when day index d has any activity value (low: days 0-63, high: days 64-89).</summary>
     public ulong DaysLow;
     public ulong DaysHigh;
 
@@ -29,7 +29,10 @@ internal struct WindowStatistics
     /// <summary>Sum of <see cref="DayWeights"/>: the weight of a full window.</summary>
     public static readonly double WindowWeight = DayWeights.Sum(w => (double)w);
 
-    public readonly bool HasAnyDay => (DaysLow | DaysHigh) != 0;
+    private const int FirstFlow = (int)SignalKind.Posts;
+
+    /// <summary>The network has any data in the window: a day with activity values, or an audience level.</summary>
+    public readonly bool HasAnyData => (DaysLow | DaysHigh) != 0 || !double.IsNaN(Audience) || !double.IsNaN(Lists);
 
     public static void Compute(NetworkWindow window, out WindowStatistics statistics)
     {
@@ -38,80 +41,75 @@ internal struct WindowStatistics
         ref var start = ref MemoryMarshal.GetArrayDataReference(window.Values);
         ref var weights = ref MemoryMarshal.GetArrayDataReference(DayWeights);
 
-        // Pass 1: which days have data, and each signal's mean over its active (non-zero) days.
+        // One 8-wide load per day covers signals 1-8: posts .. unique engagers, every flow the model reads.
+        // Pass 1: days with data, sum / active days / largest day (for burst damping) and the decayed sums.
         var zero = Vector256<float>.Zero;
         var one = Vector256<float>.One;
-        Vector256<float> sumA = zero, activeA = zero, sumB = zero, activeB = zero;
+        Vector256<float> sum = zero, active = zero, largest = zero, weighted = zero, weight = zero;
         ulong low = 0, high = 0;
         for (var d = 0; d < ScoringWindow.Days; d++)
         {
-            var a = Vector256.LoadUnsafe(ref start, (nuint)(d * stride));
-            var b = Vector256.LoadUnsafe(ref start, (nuint)((d * stride) + 2));
-            var validA = Vector256.Equals(a, a);
-            var validB = Vector256.Equals(b, b);
-            if ((validA | validB).ExtractMostSignificantBits() != 0)
+            var a = Vector256.LoadUnsafe(ref start, (nuint)((d * stride) + FirstFlow));
+            var valid = Vector256.Equals(a, a);
+            var x = Vector256.MaxNative(a & valid, zero); // NaN and negative count as nothing
+            var w = Vector256.Create(Unsafe.Add(ref weights, d));
+            sum += x;
+            active += Vector256.GreaterThan(x, zero) & one;
+            largest = Vector256.MaxNative(largest, x);
+            weighted = Vector256.FusedMultiplyAdd(x, w, weighted);
+            weight += w & valid;
+            var any = (ulong)Math.Min(valid.ExtractMostSignificantBits(), 1u);
+            if (d < 64)
             {
-                if (d < 64)
-                {
-                    low |= 1UL << d;
-                }
-                else
-                {
-                    high |= 1UL << (d - 64);
-                }
+                low |= any << d;
             }
-
-            var xa = Vector256.Max(a & validA, zero);
-            var xb = Vector256.Max(b & validB, zero);
-            sumA += xa;
-            sumB += xb;
-            activeA += Vector256.GreaterThan(xa, zero) & one;
-            activeB += Vector256.GreaterThan(xb, zero) & one;
+            else
+            {
+                high |= any << (d - 64);
+            }
         }
 
         statistics.DaysLow = low;
         statistics.DaysHigh = high;
-        if ((low | high) == 0)
+
+        // Burst damping: no day counts for more than a multiple of the signal's typical active day. Steady
+        // users never reach the cap, so the second pass runs only when some day does.
+        var cap = Vector256.Create((float)ScoreModelV1.BurstCapMultiple) * sum / Vector256.MaxNative(active, one);
+        if (Vector256.GreaterThanAny(largest, cap))
         {
-            statistics.SetAll(double.NaN);
-            return;
+            for (var d = 0; d < ScoringWindow.Days; d++)
+            {
+                var a = Vector256.LoadUnsafe(ref start, (nuint)((d * stride) + FirstFlow));
+                var excess = Vector256.MaxNative((a & Vector256.Equals(a, a)) - cap, zero);
+                weighted -= excess * Vector256.Create(Unsafe.Add(ref weights, d));
+            }
         }
 
-        // Burst damping: no day counts for more than a multiple of the signal's typical active day.
-        var multiple = Vector256.Create((float)ScoreModelV1.BurstCapMultiple);
-        var capA = multiple * sumA / Vector256.Max(activeA, one);
-        var capB = multiple * sumB / Vector256.Max(activeB, one);
+        var mean = weighted / weight; // 0/0 = NaN: the signal has no data in the window
+        statistics.Posts = mean.GetElement((int)SignalKind.Posts - FirstFlow);
+        statistics.Reactions = mean.GetElement((int)SignalKind.Reactions - FirstFlow);
+        statistics.Reshares = mean.GetElement((int)SignalKind.Reshares - FirstFlow);
+        statistics.Replies = mean.GetElement((int)SignalKind.Replies - FirstFlow);
+        statistics.MentionsReceived = mean.GetElement((int)SignalKind.MentionsReceived - FirstFlow);
+        statistics.Engagers = mean.GetElement((int)SignalKind.UniqueEngagers - FirstFlow);
 
-        // Pass 2: decayed means of the capped values over the days that have data.
-        Vector256<float> weightedA = zero, weightA = zero, weightedB = zero, weightB = zero;
-        for (var d = 0; d < ScoringWindow.Days; d++)
-        {
-            var a = Vector256.LoadUnsafe(ref start, (nuint)(d * stride));
-            var b = Vector256.LoadUnsafe(ref start, (nuint)((d * stride) + 2));
-            var validA = Vector256.Equals(a, a);
-            var validB = Vector256.Equals(b, b);
-            var w = Vector256.Create(Unsafe.Add(ref weights, d));
-            weightedA += Vector256.Min(Vector256.Max(a & validA, zero), capA) * w;
-            weightedB += Vector256.Min(Vector256.Max(b & validB, zero), capB) * w;
-            weightA += w & validA;
-            weightB += w & validB;
-        }
-
-        var meanA = weightedA / weightA; // 0/0 = NaN: the signal has no data in the window
-        var meanB = weightedB / weightB;
-        statistics.Audience = meanA.GetElement((int)SignalKind.AudienceSize);
-        statistics.Posts = meanA.GetElement((int)SignalKind.Posts);
-        statistics.Reactions = meanA.GetElement((int)SignalKind.Reactions);
-        statistics.Reshares = meanA.GetElement((int)SignalKind.Reshares);
-        statistics.Replies = meanA.GetElement((int)SignalKind.Replies);
-        statistics.MentionsReceived = meanA.GetElement((int)SignalKind.MentionsReceived);
-        statistics.Engagers = meanB.GetElement((int)SignalKind.UniqueEngagers - 2);
-        statistics.Lists = meanB.GetElement((int)SignalKind.ListMemberships - 2);
+        // Levels: the latest value in the window.
+        statistics.Audience = Latest(window.Values, SignalKind.AudienceSize);
+        statistics.Lists = Latest(window.Values, SignalKind.ListMemberships);
     }
 
-    private void SetAll(double value)
+    private static double Latest(float[] values, SignalKind signal)
     {
-        Audience = Posts = Reactions = Reshares = Replies = MentionsReceived = Engagers = Lists = value;
+        for (var d = ScoringWindow.Days - 1; d >= 0; d--)
+        {
+            var value = values[(d * ScoringWindow.SignalCount) + (int)signal];
+            if (!float.IsNaN(value))
+            {
+                return Math.Max(value, 0);
+            }
+        }
+
+        return double.NaN;
     }
 
     private static float[] CreateDayWeights()

@@ -2,6 +2,7 @@ using System.Text.Json;
 using InfluenceFunctions.Http;
 using InfluenceFunctions.LocalHost;
 using InfluenceFunctions.Nightly;
+using Microsoft.AspNetCore.Routing;
 
 namespace InfluenceFunctions.IntegrationTests;
 

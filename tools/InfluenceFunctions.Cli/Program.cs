@@ -4,6 +4,8 @@ using InfluenceFunctions.Cli;
 var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["score-csv"] = ScoreCsvCommand.RunAsync,
+    ["bench-nightly"] = BenchNightlyCommand.RunAsync,
+    ["import"] = ImportCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

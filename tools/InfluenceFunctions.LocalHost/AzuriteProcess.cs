@@ -65,7 +65,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
             var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Azurite.");
             process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log?.WriteLine("azurite: " + e.Data); } };
+            process.ErrorDataReceived += (_, e) =>
+            {
+                // Azurite complains on every shutdown that its servers are already closed; that is not news.
+                if (e.Data is not null && !e.Data.Contains("Shutdown close failed", StringComparison.Ordinal))
+                {
+                    log?.WriteLine("azurite: " + e.Data);
+                }
+            };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             var instance = new AzuriteProcess(process, blob, queue, table);

@@ -69,18 +69,8 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
             outbound[i] = null!;
         }
 
-        var written = 0;
-        var byShard = rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).ToList();
-        await Parallel.ForEachAsync(byShard, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (shard, ct) =>
-        {
-            foreach (var chunk in ChunkBySize(shard))
-            {
-                await tables.Signals.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), ct);
-                progress?.Report(Interlocked.Add(ref written, chunk.Count));
-            }
-        });
-
-        return new SeedResult(users, rows.Count, edges, spend.Count);
+        var written = await TableBatches.WriteRowsAsync(tables.Signals, rows, progress, cancellationToken);
+        return new SeedResult(users, written, edges, spend.Count);
 
         TableEntity BuildRow(Profile p, List<(ulong, int, float)> inbox, List<(ulong, int, float)> outbox, int first, int last, Random rng)
         {
@@ -118,45 +108,9 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
                 row[SignalRows.WindowColumn(network)] = series.Encode();
             }
 
-            row[SignalRows.InboundColumn] = Pack(inbox);
-            row[SignalRows.OutboundColumn] = Pack(outbox);
+            row[SignalRows.InboundColumn] = PackedEngagements.Pack(inbox);
+            row[SignalRows.OutboundColumn] = PackedEngagements.Pack(outbox);
             return row;
-        }
-    }
-
-    private static byte[] Pack(List<(ulong Key, int Day, float Count)> edges)
-    {
-        var packed = PackedEngagements.Decode(null);
-        foreach (var group in edges.GroupBy(e => (e.Key, e.Day)))
-        {
-            packed.Set(group.Key.Key, group.Key.Day, group.Sum(e => e.Count));
-        }
-
-        return packed.Encode();
-    }
-
-    /// <summary>Chunks of at most 100 rows and about 3 MiB, under the 4 MiB transaction limit.</summary>
-    private static IEnumerable<List<TableEntity>> ChunkBySize(IEnumerable<TableEntity> rows)
-    {
-        var chunk = new List<TableEntity>();
-        long bytes = 0;
-        foreach (var row in rows)
-        {
-            var size = row.Sum(c => c.Value is byte[] b ? (long)b.Length * 4 / 3 : 32);
-            if (chunk.Count == TableBatches.MaxBatch || (chunk.Count > 0 && bytes + size > 3_000_000))
-            {
-                yield return chunk;
-                chunk = [];
-                bytes = 0;
-            }
-
-            chunk.Add(row);
-            bytes += size;
-        }
-
-        if (chunk.Count > 0)
-        {
-            yield return chunk;
         }
     }
 

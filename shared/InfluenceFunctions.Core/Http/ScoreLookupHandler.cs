@@ -26,7 +26,7 @@ public sealed class ScoreLookupHandler(InfluenceTables tables, IOptions<Influenc
             var signals = await tables.Signals.GetEntityIfExistsAsync<TableEntity>(shardKey, userId, cancellationToken: cancellationToken);
             if (signals.HasValue && SignalRows.ConnectedNetworks(signals.Value!).Any())
             {
-                return TypedResults.Ok(new ScoreView(userId, "unscored", "Not scored yet: the first nightly recalculation after the user's data arrived has not run.", null, null, null, null, [], schedule.NextRunUtc()));
+                return TypedResults.Ok(new ScoreView(userId, "unscored", "Not scored yet: the first nightly recalculation after the user's data arrived has not run.", null, null, null, null, null, [], schedule.NextRunUtc()));
             }
 
             return Problems.NotFound($"No user '{userId}'.");
@@ -41,7 +41,8 @@ public sealed class ScoreLookupHandler(InfluenceTables tables, IOptions<Influenc
             row.Score,
             row.Status == "scored" ? new ComponentsView(Math.Round(row.Reach, 1), Math.Round(row.Amplification, 1), Math.Round(row.Network, 1)) : null,
             row.ModelVersion,
-            new DeltasView(day, Delta(row, day, 1), Delta(row, day, 7), Delta(row, day, 30)),
+            day,
+            new DeltasView(Delta(row, day, 1), Delta(row, day, 7), Delta(row, day, 30)),
             ScoreRows.Moves(row),
             schedule.NextRunUtc()));
     }
@@ -60,6 +61,7 @@ public sealed record ScoreView(
     int? Score,
     ComponentsView? Components,
     string? ModelVersion,
+    DateOnly? Day,
     DeltasView? Deltas,
     IReadOnlyList<ScoreMove> Moves,
     DateTimeOffset NextRecalculationUtc);
@@ -67,4 +69,4 @@ public sealed record ScoreView(
 public sealed record ComponentsView(double Reach, double Amplification, double Network);
 
 /// <summary>Score changes over a day, a week and a month; null where there is no score to compare with.</summary>
-public sealed record DeltasView(DateOnly Day, int? DayDelta, int? WeekDelta, int? MonthDelta);
+public sealed record DeltasView(int? Day, int? Week, int? Month);

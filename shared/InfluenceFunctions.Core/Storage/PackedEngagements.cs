@@ -60,6 +60,18 @@ public sealed class PackedEngagements
 
     public void Set(ulong otherKey, int dayNumber, float count) => entries[(otherKey, dayNumber)] = count;
 
+    /// <summary>Packs raw edges, summing repeats of the same (other user, day).</summary>
+    public static byte[] Pack(IEnumerable<(ulong Key, int Day, float Count)> edges)
+    {
+        var packed = Decode(null);
+        foreach (var group in edges.GroupBy(e => (e.Key, e.Day)))
+        {
+            packed.Set(group.Key.Key, group.Key.Day, group.Sum(e => e.Count));
+        }
+
+        return packed.Encode();
+    }
+
     public byte[] Encode()
     {
         Compact();
