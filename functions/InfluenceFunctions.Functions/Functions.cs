@@ -32,6 +32,10 @@ public sealed class Functions(
     public async Task<IActionResult> GetRun([HttpTrigger(AuthorizationLevel.Admin, "get", Route = ApiRoutes.Run)] HttpRequest request, string day, [DurableClient] DurableTaskClient client)
         => new ResultAction(await runHandler.GetAsync(day, client, request.HttpContext.RequestAborted));
 
+    [Function(nameof(GetShadowReport))]
+    public async Task<IActionResult> GetShadowReport([HttpTrigger(AuthorizationLevel.Admin, "get", Route = ApiRoutes.ShadowReport)] HttpRequest request, string version)
+        => new ResultAction(await runHandler.GetShadowReportAsync(version, request.HttpContext.RequestAborted));
+
     [Function(nameof(IngestBatch))]
     public async Task<IActionResult> IngestBatch([HttpTrigger(AuthorizationLevel.Function, "put", Route = ApiRoutes.IngestBatch)] HttpRequest request, string batchId)
         => new ResultAction(await ingestion.PutBatchAsync(batchId, request, request.HttpContext.RequestAborted));

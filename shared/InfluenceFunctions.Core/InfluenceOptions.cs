@@ -25,6 +25,12 @@ public sealed class InfluenceOptions
     /// <summary>Model version the nightly run publishes.</summary>
     public string LiveModelVersion { get; set; } = "v1";
 
+    /// <summary>
+    /// A model version to run in shadow beside the live one (scores kept apart, never served as the score);
+    /// each night then produces a diff report, to read before any switch. Empty for none.
+    /// </summary>
+    public string? ShadowModelVersion { get; set; }
+
     /// <summary>CRON (with seconds) of the nightly run; the Functions timer reads the same setting.</summary>
     public string NightlySchedule { get; set; } = "0 0 2 * * *";
 

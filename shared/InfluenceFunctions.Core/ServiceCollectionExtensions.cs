@@ -19,6 +19,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StorageClientFactory>();
         services.AddSingleton<InfluenceTables>();
         services.AddSingleton<IngestionService>();
+        foreach (var model in Scoring.ScoreModels.All)
+        {
+            services.AddSingleton(model);
+        }
+
+        services.AddSingleton<ScoreModelCatalog>();
         services.AddSingleton<NightlyInputsCache>();
         services.AddSingleton<ShardScorer>();
         services.AddSingleton<NightlyRunService>();

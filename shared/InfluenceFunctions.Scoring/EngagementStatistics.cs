@@ -29,6 +29,8 @@ internal struct EngagementStatistics
     /// <summary>Per-day arrays are padded to whole vectors; the padding days weigh nothing.</summary>
     private const int PaddedDays = 96;
 
+    private const float Saturation = (float)ScoreModelV1.EngagerSaturation;
+
     private static readonly float[] ScoreWeights = CreateScoreWeights();
 
     private static readonly float[] PaddedDayWeights = [.. WindowStatistics.DayWeights, .. new float[PaddedDays - ScoringWindow.Days]];
@@ -96,6 +98,7 @@ internal struct EngagementStatistics
         var inTable = new KeyTable(inKeys, inValues, inUsed);
         Span<float> dayWeighted = stackalloc float[PaddedDays];
         Span<float> dayCount = stackalloc float[PaddedDays];
+        Span<float> daySuspicious = stackalloc float[PaddedDays];
 
         try
         {
@@ -115,7 +118,7 @@ internal struct EngagementStatistics
             // One pass over inbound: aggregate per engager (looking each one up once), and per day.
             dayWeighted.Clear();
             dayCount.Clear();
-            double suspicious = 0;
+            daySuspicious.Clear();
             foreach (var e in inbound)
             {
                 if ((uint)e.DaysAgo > lastDay || !(e.Count > 0) || e.UserKey == self)
@@ -132,9 +135,10 @@ internal struct EngagementStatistics
                     Standing(population, e.UserKey, out inWeights[slot], out inSuspicion[slot]);
                 }
 
-                dayWeighted[day] += e.Count * inWeights[slot];
+                // One engager's engagements on one day saturate: a binge is not a crowd.
+                dayWeighted[day] += e.Count * Saturation / (e.Count + Saturation) * inWeights[slot];
                 dayCount[day] += e.Count;
-                suspicious += decayed * inSuspicion[slot];
+                daySuspicious[day] += e.Count * inSuspicion[slot];
             }
 
             statistics.DaysLow = low;
@@ -174,9 +178,10 @@ internal struct EngagementStatistics
             var spread = effectiveEngagers / ScoreModelV1.RingConcentrationScale;
             var concentration = 1 / (1 + (spread * spread));
             statistics.RingShare = outTotal > 0 ? reciprocalIn / total * (reciprocalOut / outTotal) * concentration : 0;
-            statistics.NewOrUnscoredShare = suspicious / total;
-            statistics.WeightedPerDay = DampedDecayedSum(dayWeighted) / WindowStatistics.WindowWeight;
-            statistics.CountPerDay = DampedDecayedSum(dayCount) / WindowStatistics.WindowWeight;
+            Damp(dayCount, dayWeighted, daySuspicious, out var dampedCount, out var dampedWeighted, out var dampedSuspicious);
+            statistics.CountPerDay = dampedCount / WindowStatistics.WindowWeight;
+            statistics.WeightedPerDay = dampedWeighted / WindowStatistics.WindowWeight;
+            statistics.NewOrUnscoredShare = dampedCount > 0 ? dampedSuspicious / dampedCount : 0;
         }
         finally
         {
@@ -211,35 +216,60 @@ internal struct EngagementStatistics
         }
     }
 
-    /// <summary>Sum of per-day totals weighted by decay, each day capped at a multiple of the typical active day.</summary>
-    private static double DampedDecayedSum(ReadOnlySpan<float> perDay)
+    /// <summary>
+    /// Decayed sums of the per-day series after burst damping: a day whose engagement count or weighted
+    /// engagement exceeds a multiple of the typical active day is scaled down, all three series alike.
+    /// </summary>
+    private static void Damp(
+        Span<float> count, Span<float> weighted, Span<float> suspicious, out double countSum, out double weightedSum, out double suspiciousSum)
     {
-        ref var days = ref MemoryMarshal.GetReference(perDay);
+        ref var counts = ref MemoryMarshal.GetReference(count);
+        ref var weighteds = ref MemoryMarshal.GetReference(weighted);
+        ref var suspiciouses = ref MemoryMarshal.GetReference(suspicious);
         ref var weights = ref MemoryMarshal.GetArrayDataReference(PaddedDayWeights);
         var zero = Vector256<float>.Zero;
-        Vector256<float> sum = zero, decayed = zero, active = zero, largest = zero;
+        var one = Vector256<float>.One;
+        Vector256<float> countTotal = zero, weightedTotal = zero, active = zero, countLargest = zero, weightedLargest = zero;
         for (var d = 0; d < PaddedDays; d += Vector256<float>.Count)
         {
-            var value = Vector256.LoadUnsafe(ref days, (nuint)d);
-            sum += value;
-            decayed = Vector256.FusedMultiplyAdd(value, Vector256.LoadUnsafe(ref weights, (nuint)d), decayed);
-            active += Vector256.GreaterThan(value, zero) & Vector256<float>.One;
-            largest = Vector256.MaxNative(largest, value);
+            var c = Vector256.LoadUnsafe(ref counts, (nuint)d);
+            var w = Vector256.LoadUnsafe(ref weighteds, (nuint)d);
+            countTotal += c;
+            weightedTotal += w;
+            active += Vector256.GreaterThan(c, zero) & one;
+            countLargest = Vector256.MaxNative(countLargest, c);
+            weightedLargest = Vector256.MaxNative(weightedLargest, w);
         }
 
-        var activeDays = Vector256.Sum(active);
-        var cap = activeDays > 0 ? (float)(ScoreModelV1.BurstCapMultiple * Vector256.Sum(sum) / activeDays) : 0;
-        var capVector = Vector256.Create(cap);
-        if (Vector256.GreaterThanAny(largest, capVector))
+        var activeDays = Math.Max(Vector256.Sum(active), 1);
+        var multiple = (float)ScoreModelV1.BurstCapMultiple / activeDays;
+        var countCap = Vector256.Create(multiple * Vector256.Sum(countTotal));
+        var weightedCap = Vector256.Create(multiple * Vector256.Sum(weightedTotal));
+        var damp = Vector256.GreaterThanAny(countLargest, countCap) || Vector256.GreaterThanAny(weightedLargest, weightedCap);
+        Vector256<float> countSums = zero, weightedSums = zero, suspiciousSums = zero;
+        for (var d = 0; d < PaddedDays; d += Vector256<float>.Count)
         {
-            for (var d = 0; d < PaddedDays; d += Vector256<float>.Count)
+            var c = Vector256.LoadUnsafe(ref counts, (nuint)d);
+            var w = Vector256.LoadUnsafe(ref weighteds, (nuint)d);
+            var s = Vector256.LoadUnsafe(ref suspiciouses, (nuint)d);
+            var decay = Vector256.LoadUnsafe(ref weights, (nuint)d);
+            if (damp)
             {
-                var excess = Vector256.MaxNative(Vector256.LoadUnsafe(ref days, (nuint)d) - capVector, zero);
-                decayed -= excess * Vector256.LoadUnsafe(ref weights, (nuint)d);
+                // scale = min(1, countCap / c, weightedCap / w); empty days (0) keep 1 and stay 0.
+                var scale = Vector256.MinNative(
+                    Vector256.MinNative(one, Vector256.ConditionalSelect(Vector256.GreaterThan(c, countCap), countCap / c, one)),
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(w, weightedCap), weightedCap / w, one));
+                decay *= scale;
             }
+
+            countSums = Vector256.FusedMultiplyAdd(c, decay, countSums);
+            weightedSums = Vector256.FusedMultiplyAdd(w, decay, weightedSums);
+            suspiciousSums = Vector256.FusedMultiplyAdd(s, decay, suspiciousSums);
         }
 
-        return Vector256.Sum(decayed);
+        countSum = Vector256.Sum(countSums);
+        weightedSum = Vector256.Sum(weightedSums);
+        suspiciousSum = Vector256.Sum(suspiciousSums);
     }
 
     private static void MarkDay(int day, ref ulong low, ref ulong high)

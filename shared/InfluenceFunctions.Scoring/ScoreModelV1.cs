@@ -17,6 +17,12 @@ public sealed class ScoreModelV1 : IScoreModel
     /// <summary>A day's signals weigh half as much 30 days later.</summary>
     public const double HalfLifeDays = 45;
 
+    /// <summary>
+    /// A day on which the user posted nothing (a rest day) weighs this much in the daily averages, so a break
+    /// lowers them less than its length (a day with no posts data at all weighs fully).
+    /// </summary>
+    public const double RestDayWeight = 0.5;
+
     /// <summary>No day counts for more than this many typical active days (burst damping).</summary>
     public const double BurstCapMultiple = 3;
 
@@ -65,6 +71,11 @@ public sealed class ScoreModelV1 : IScoreModel
     // Network and anti-gaming.
     /// <summary>An engager's weight is (score / 100) to this power.</summary>
     public const double EngagerScoreExponent = 2;
+
+    /// <summary>
+    /// One engager's engagements on one day saturate: n of them count as n * S / (n + S), never more than S.
+    /// </summary>
+    public const double EngagerSaturation = 5;
 
     /// <summary>Weight of an engager without a score (unknown, unscored, or engagement no account is named for).</summary>
     public const double UnknownEngagerWeight = 0.02;

@@ -6,7 +6,12 @@ namespace InfluenceFunctions.Scoring;
 /// <param name="Networks">Networks per user; null mixes 1 (60%), 2 (28%) and 3 (12%).</param>
 /// <param name="Noise">Poisson day-to-day noise and occasional days without data; false gives every day its rate exactly.</param>
 /// <param name="EngagerPool">Accounts that engage the users; they hold the previous-night scores.</param>
-public sealed record SyntheticOptions(int Users, int Seed, int? Networks = null, bool Noise = true, int EngagerPool = 20_000);
+/// <param name="EngagersPerDay">
+/// Named engagers per day for an active user (about 54 edges in a window at the default); they carry all the
+/// reshares, replies and mentions between them.
+/// </param>
+public sealed record SyntheticOptions(
+    int Users, int Seed, int? Networks = null, bool Noise = true, int EngagerPool = 20_000, double EngagersPerDay = 0.6);
 
 /// <summary>
 /// A deterministic synthetic population with heavy-tailed activity (log-normal audience, posting and
@@ -183,16 +188,18 @@ public sealed class SyntheticUser
 {
     private readonly ulong seed;
     private readonly bool noise;
+    private readonly double engagersPerDay;
     private readonly NetworkRates[] networks;
     private readonly ulong[] circle;
     private readonly ulong[] pool;
 
-    private SyntheticUser(string userId, ulong seed, bool noise, NetworkRates[] networks, ulong[] circle, ulong[] pool)
+    private SyntheticUser(string userId, ulong seed, bool noise, double engagersPerDay, NetworkRates[] networks, ulong[] circle, ulong[] pool)
     {
         UserId = userId;
         Key = UserKeys.Of(userId);
         this.seed = seed;
         this.noise = noise;
+        this.engagersPerDay = engagersPerDay;
         this.networks = networks;
         this.circle = circle;
         this.pool = pool;
@@ -221,7 +228,7 @@ public sealed class SyntheticUser
 
     /// <summary>A copy with different scales (same days, same noise).</summary>
     public SyntheticUser With(double engagementScale = 1, double resharesScale = 1, Func<int, double>? activityOnDay = null) =>
-        new(UserId, seed, noise, networks, circle, pool) { EngagementScale = engagementScale, ResharesScale = resharesScale, ActivityOnDay = activityOnDay };
+        new(UserId, seed, noise, engagersPerDay, networks, circle, pool) { EngagementScale = engagementScale, ResharesScale = resharesScale, ActivityOnDay = activityOnDay };
 
     /// <summary>The 90-day input of night <paramref name="night"/>: days night .. night + 89 of the user's life.</summary>
     public ScoringInput InputForNight(int night, PreviousScore? yesterday)
@@ -265,8 +272,8 @@ public sealed class SyntheticUser
         var inbound = new List<Engagement>(64);
         var outbound = new List<Engagement>(32);
 
-        // About 0.6 named engagers a day (some 50 per window), carrying all the reshares, replies and mentions.
-        var edgesPerDay = Math.Min(edgeLikePerDay, 0.6);
+        // A few named engagers a day, carrying all the reshares, replies and mentions.
+        var edgesPerDay = Math.Min(edgeLikePerDay, engagersPerDay);
         for (var d = 0; d < ScoringWindow.Days; d++)
         {
             var day = night + d;
@@ -349,7 +356,7 @@ public sealed class SyntheticUser
         }
 
         var userSeed = SyntheticPopulation.Hash((ulong)options.Seed, (ulong)index + 1);
-        return new SyntheticUser($"synthetic-{options.Seed}-{index}", userSeed, options.Noise, networks, circle, pool);
+        return new SyntheticUser($"synthetic-{options.Seed}-{index}", userSeed, options.Noise, options.EngagersPerDay, networks, circle, pool);
     }
 
     private float Draw(ref SyntheticPopulation.SplitMix random, double rate) =>

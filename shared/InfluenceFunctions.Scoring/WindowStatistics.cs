@@ -31,6 +31,8 @@ internal struct WindowStatistics
 
     private const int FirstFlow = (int)SignalKind.Posts;
 
+    private const float RestDayWeight = (float)ScoreModelV1.RestDayWeight;
+
     /// <summary>The network has any data in the window: a day with activity values, or an audience level.</summary>
     public readonly bool HasAnyData => (DaysLow | DaysHigh) != 0 || !double.IsNaN(Audience) || !double.IsNaN(Lists);
 
@@ -52,7 +54,9 @@ internal struct WindowStatistics
             var a = Vector256.LoadUnsafe(ref start, (nuint)((d * stride) + FirstFlow));
             var valid = Vector256.Equals(a, a);
             var x = Vector256.MaxNative(a & valid, zero); // NaN and negative count as nothing
-            var w = Vector256.Create(Unsafe.Add(ref weights, d));
+            // A day without posts tells less about reach than a day with them: it weighs less, so a break costs less.
+            var posts = a.GetElement(0);
+            var w = Vector256.Create(Unsafe.Add(ref weights, d) * (posts == 0 ? RestDayWeight : 1f));
             sum += x;
             active += Vector256.GreaterThan(x, zero) & one;
             largest = Vector256.MaxNative(largest, x);
@@ -81,7 +85,7 @@ internal struct WindowStatistics
             {
                 var a = Vector256.LoadUnsafe(ref start, (nuint)((d * stride) + FirstFlow));
                 var excess = Vector256.MaxNative((a & Vector256.Equals(a, a)) - cap, zero);
-                weighted -= excess * Vector256.Create(Unsafe.Add(ref weights, d));
+                weighted -= excess * Vector256.Create(Unsafe.Add(ref weights, d) * (a.GetElement(0) == 0 ? RestDayWeight : 1f));
             }
         }
 

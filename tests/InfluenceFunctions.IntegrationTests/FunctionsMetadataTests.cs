@@ -33,6 +33,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("IngestBatch", "put", ApiRoutes.IngestBatch, "function")]
     [InlineData("StartRun", "post", ApiRoutes.Runs, "admin")]
     [InlineData("GetRun", "get", ApiRoutes.Run, "admin")]
+    [InlineData("GetShadowReport", "get", ApiRoutes.ShadowReport, "admin")]
     public void ShouldServeEachRouteWithItsMethodAndAuthLevel(string function, string method, string route, string authLevel)
     {
         var trigger = TriggerOf(function);

@@ -39,7 +39,7 @@ public sealed class TestHost : IAsyncDisposable
 
     public StorageRequestCounter Counter => Services.GetRequiredService<StorageRequestCounter>();
 
-    public static async Task<TestHost> StartAsync(AzuriteFixture azurite, DateTimeOffset now, IDictionary<string, string?>? settings = null)
+    public static async Task<TestHost> StartAsync(AzuriteFixture azurite, DateTimeOffset now, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         var clock = new FixedClock(now);
@@ -60,6 +60,7 @@ public sealed class TestHost : IAsyncDisposable
             }
 
             builder.Services.AddSingleton<TimeProvider>(clock);
+            services?.Invoke(builder.Services);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
         });
         await app.StartAsync();

@@ -69,6 +69,7 @@ public static class LocalApp
         admin.MapPut(ApiRoutes.IngestBatch, (string batchId, HttpRequest request, IngestionHandler handler, CancellationToken ct) => handler.PutBatchAsync(batchId, request, ct));
         admin.MapPost(ApiRoutes.Runs, (HttpRequest request, NightlyRunHandler handler, DurableTaskClient client, CancellationToken ct) => handler.StartAsync(request, client, ct));
         admin.MapGet(ApiRoutes.Run, (string day, NightlyRunHandler handler, DurableTaskClient client, CancellationToken ct) => handler.GetAsync(day, client, ct));
+        admin.MapGet(ApiRoutes.ShadowReport, (string version, NightlyRunHandler handler, CancellationToken ct) => handler.GetShadowReportAsync(version, ct));
     }
 
     private static bool IsAdmin(HttpRequest request, string adminKey)

@@ -15,4 +15,6 @@ public static class ApiRoutes
     public const string Runs = "v1/manage/runs";
 
     public const string Run = "v1/manage/runs/{day}";
+
+    public const string ShadowReport = "v1/manage/models/{version}/shadow-report";
 }

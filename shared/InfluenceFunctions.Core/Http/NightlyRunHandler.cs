@@ -7,8 +7,22 @@ using Microsoft.DurableTask.Client;
 namespace InfluenceFunctions.Http;
 
 /// <summary>Admin endpoints: start a nightly run on demand (202 + status URL) and read a run's status.</summary>
-public sealed class NightlyRunHandler(NightlyRunScheduler scheduler, NightlyRunService runs)
+public sealed class NightlyRunHandler(NightlyRunScheduler scheduler, NightlyRunService runs, ScoreModelCatalog models)
 {
+    /// <summary>GET: the newest live-against-shadow diff report of a model version that ran in shadow.</summary>
+    public async Task<IResult> GetShadowReportAsync(string version, CancellationToken cancellationToken)
+    {
+        if (!models.Contains(version))
+        {
+            return Problems.NotFound($"No score model has version '{version}'.");
+        }
+
+        var latest = await runs.LatestShadowReportAsync(version, cancellationToken);
+        return latest is { } found
+            ? TypedResults.Ok(new { day = found.Day, report = found.Report })
+            : Problems.NotFound($"Model '{version}' has not run in shadow yet (set Influence:ShadowModelVersion).");
+    }
+
     /// <summary>POST: optional query "day" (yyyy-MM-dd, defaults to the last complete day).</summary>
     public async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {

@@ -4,15 +4,15 @@ namespace InfluenceFunctions.Nightly;
 public sealed record NightlyRunInput(DateOnly Day);
 
 /// <summary>What the run setup found: how many shards there are and what model runs.</summary>
-public sealed record RunPlan(DateOnly Day, string RunId, int ShardCount, int ShardsPerSubOrchestration, string ModelVersion, long SetupTransactions);
+public sealed record RunPlan(DateOnly Day, string RunId, int ShardCount, int ShardsPerSubOrchestration, string ModelVersion, string? ShadowModelVersion, long SetupTransactions);
 
 /// <summary>A contiguous range of shards, scored by one sub-orchestration.</summary>
 public sealed record ShardRange(RunPlan Plan, int FirstShard, int Count);
 
-public sealed record ScoreShardInput(DateOnly Day, string RunId, int Shard);
+public sealed record ScoreShardInput(DateOnly Day, string RunId, int Shard, string ModelVersion, string? ShadowModelVersion);
 
-/// <summary>One shard's outcome. <see cref="RawSample"/> feeds the trailing calibration.</summary>
-public sealed record ShardOutcome(int Shard, int UsersScored, int UsersUnscored, int UsersSkipped, long StorageTransactions, double[] RawSample)
+/// <summary>One shard's outcome. The raw samples feed each model's trailing calibration.</summary>
+public sealed record ShardOutcome(int Shard, int UsersScored, int UsersUnscored, int UsersSkipped, long StorageTransactions, double[] RawSample, double[] ShadowRawSample)
 {
     public static ShardOutcome Sum(int shard, IEnumerable<ShardOutcome> outcomes)
     {
@@ -23,7 +23,8 @@ public sealed record ShardOutcome(int Shard, int UsersScored, int UsersUnscored,
             list.Sum(o => o.UsersUnscored),
             list.Sum(o => o.UsersSkipped),
             list.Sum(o => o.StorageTransactions),
-            list.SelectMany(o => o.RawSample).ToArray());
+            list.SelectMany(o => o.RawSample).ToArray(),
+            list.SelectMany(o => o.ShadowRawSample).ToArray());
     }
 }
 
@@ -43,4 +44,5 @@ public sealed record NightlyRunSummary(
     int UsersSkipped,
     double DurationSeconds,
     long StorageTransactions,
-    double TransactionsPerUser);
+    double TransactionsPerUser,
+    string? ShadowModelVersion);

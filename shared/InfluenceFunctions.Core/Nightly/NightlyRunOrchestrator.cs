@@ -23,7 +23,7 @@ public sealed class NightlyRunOrchestrator : TaskOrchestrator<NightlyRunInput, N
         if (plan.ShardCount <= plan.ShardsPerSubOrchestration)
         {
             pending.AddRange(Enumerable.Range(0, plan.ShardCount).Select(shard =>
-                context.CallActivityAsync<ShardOutcome>(nameof(ScoreShardActivity), new ScoreShardInput(plan.Day, plan.RunId, shard), NightlyRetry.Options)));
+                context.CallActivityAsync<ShardOutcome>(nameof(ScoreShardActivity), new ScoreShardInput(plan.Day, plan.RunId, shard, plan.ModelVersion, plan.ShadowModelVersion), NightlyRetry.Options)));
         }
         else
         {
@@ -71,7 +71,7 @@ public sealed class ScoreShardRangeOrchestrator : TaskOrchestrator<ShardRange, S
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var outcomes = await Task.WhenAll(Enumerable.Range(input.FirstShard, input.Count).Select(shard =>
-            context.CallActivityAsync<ShardOutcome>(nameof(ScoreShardActivity), new ScoreShardInput(input.Plan.Day, input.Plan.RunId, shard), NightlyRetry.Options)));
+            context.CallActivityAsync<ShardOutcome>(nameof(ScoreShardActivity), new ScoreShardInput(input.Plan.Day, input.Plan.RunId, shard, input.Plan.ModelVersion, input.Plan.ShadowModelVersion), NightlyRetry.Options)));
         return ShardOutcome.Sum(input.FirstShard, outcomes.OrderBy(o => o.Shard));
     }
 }

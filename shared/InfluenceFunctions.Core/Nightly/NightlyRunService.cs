@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using InfluenceFunctions.Scoring;
@@ -16,15 +17,21 @@ public interface IRunCompletedObserver
 public sealed class NightlyRunService(
     InfluenceTables tables,
     NightlyInputsCache inputs,
+    ScoreModelCatalog models,
     IOptions<InfluenceOptions> options,
     IEnumerable<IRunCompletedObserver> observers)
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public async Task<RunPlan> PlanAsync(NightlyRunInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         using var spend = StorageRequestCounter.BeginScope();
         var settings = options.Value;
         var runId = NightlyRunOrchestrator.InstanceIdFor(input.Day);
+        var shadow = string.IsNullOrWhiteSpace(settings.ShadowModelVersion) ? null : settings.ShadowModelVersion;
+        _ = models.Get(settings.LiveModelVersion);
+        _ = shadow is null ? null : models.Get(shadow); // Fail the run up front on an unknown version, not in every shard.
         await tables.CreateIfNotExistsAsync(cancellationToken);
         var record = new RunRecordEntity(input.Day)
         {
@@ -35,20 +42,21 @@ public sealed class NightlyRunService(
             StartedUtc = DateTimeOffset.UtcNow,
         };
         await tables.Runs.UpsertEntityAsync(record, TableUpdateMode.Replace, cancellationToken);
-        return new RunPlan(input.Day, runId, settings.ShardCount, settings.ShardsPerSubOrchestration, settings.LiveModelVersion, spend.Count);
+        return new RunPlan(input.Day, runId, settings.ShardCount, settings.ShardsPerSubOrchestration, settings.LiveModelVersion, shadow, spend.Count);
     }
 
     public async Task<NightlyRunSummary> CompleteAsync(CompleteRunInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         using var spend = StorageRequestCounter.BeginScope();
-        var model = ScoreModels.Get(input.Plan.ModelVersion);
-        var used = await inputs.CalibrationAsync(model, input.Plan.Day, cancellationToken);
-        var next = input.Totals.RawSample.Length == 0
-            ? used
-            : Calibration.Trailing(used, input.Totals.RawSample);
-        var calibrationRow = new TableEntity(model.Version, DayKeys.NewestFirst(input.Plan.Day)) { ["Knots"] = next.Serialize() };
-        await tables.Calibration.UpsertEntityAsync(calibrationRow, TableUpdateMode.Replace, cancellationToken);
+        await WriteCalibrationAsync(models.Get(input.Plan.ModelVersion), input.Plan.Day, input.Totals.RawSample, cancellationToken);
+        if (input.Plan.ShadowModelVersion is { } shadow)
+        {
+            await WriteCalibrationAsync(models.Get(shadow), input.Plan.Day, input.Totals.ShadowRawSample, cancellationToken);
+            var report = await BuildShadowReportAsync(input.Plan, cancellationToken);
+            var reportRow = new TableEntity(shadow, DayKeys.NewestFirst(input.Plan.Day)) { ["Report"] = JsonSerializer.Serialize(report, Json) };
+            await tables.ShadowReports.UpsertEntityAsync(reportRow, TableUpdateMode.Replace, cancellationToken);
+        }
 
         // The record's own write is counted too: +1.
         var transactions = input.Totals.StorageTransactions + input.Plan.SetupTransactions + spend.Count + 1;
@@ -63,7 +71,8 @@ public sealed class NightlyRunService(
             input.Totals.UsersSkipped,
             (input.CompletedUtc - input.StartedUtc).TotalSeconds,
             transactions,
-            users == 0 ? 0 : (double)transactions / users);
+            users == 0 ? 0 : (double)transactions / users,
+            input.Plan.ShadowModelVersion);
         var record = new RunRecordEntity(input.Plan.Day)
         {
             RunId = input.Plan.RunId,
@@ -87,6 +96,52 @@ public sealed class NightlyRunService(
         }
 
         return summary;
+    }
+
+    /// <summary>The newest shadow diff report for a version, or null.</summary>
+    public async Task<(DateOnly Day, ShadowDiffReport Report)?> LatestShadowReportAsync(string shadowVersion, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shadowVersion}");
+        await foreach (var row in tables.ShadowReports.QueryAsync<TableEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken))
+        {
+            return (DayKeys.FromNewestFirst(row.RowKey), JsonSerializer.Deserialize<ShadowDiffReport>(row.GetString("Report"), Json)!);
+        }
+
+        return null;
+    }
+
+    private async Task WriteCalibrationAsync(IScoreModel model, DateOnly day, double[] sample, CancellationToken cancellationToken)
+    {
+        var used = await inputs.CalibrationAsync(model, day, cancellationToken);
+        var next = sample.Length == 0 ? used : Calibration.Trailing(used, sample);
+        var row = new TableEntity(model.Version, DayKeys.NewestFirst(day)) { ["Knots"] = next.Serialize() };
+        await tables.Calibration.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Live against shadow for the night: every user both scored that night, read back shard by shard.</summary>
+    private async Task<ShadowDiffReport> BuildShadowReportAsync(RunPlan plan, CancellationToken cancellationToken)
+    {
+        var builder = new ShadowDiffBuilder();
+        var dayText = plan.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        for (var shard = 0; shard < plan.ShardCount; shard++)
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Shards.Key(shard)} and Day eq {dayText}");
+            var shadowRows = new Dictionary<string, ScoreEntity>(StringComparer.Ordinal);
+            await foreach (var row in tables.ShadowScores.QueryAsync<ScoreEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+            {
+                shadowRows[row.RowKey] = row;
+            }
+
+            await foreach (var row in tables.Scores.QueryAsync<ScoreEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+            {
+                if (shadowRows.TryGetValue(row.RowKey, out var shadowRow))
+                {
+                    builder.Add(row.RowKey, ScoreRows.ToResult(row), ScoreRows.ToResult(shadowRow));
+                }
+            }
+        }
+
+        return builder.Build();
     }
 
     public async Task<RunRecordEntity?> GetRecordAsync(DateOnly day, CancellationToken cancellationToken)

@@ -60,6 +60,16 @@ public static class ScoreRows
         row.History = ScoreHistory.Set(row.History, day, result.Score is { } score ? (byte)score : ScoreHistory.Unscored);
     }
 
+    /// <summary>The stored current result as the model's type (moves left out).</summary>
+    public static ScoreResult ToResult(ScoreEntity row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var c = row.Current;
+        return new ScoreResult(
+            c.ModelVersion, c.Status == "scored" ? ScoreStatus.Scored : ScoreStatus.Unscored, c.Reason, c.Score,
+            c.RawIndex, c.Reach, c.Amplification, c.Network, c.NightsScored, Drivers(c.Drivers), []);
+    }
+
     public static IReadOnlyList<ScoreMove> Moves(ScoreEntity row) =>
         JsonSerializer.Deserialize<List<ScoreMove>>(row.Moves, Json) ?? [];
 

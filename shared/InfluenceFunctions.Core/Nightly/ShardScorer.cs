@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Data.Tables;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage;
@@ -9,11 +10,13 @@ namespace InfluenceFunctions.Nightly;
 /// <summary>
 /// Scores one shard for one night. Storage spend per shard: one partition query of signals, one of scores
 /// (pages of 1,000), the shared population and calibration (once per process), score rows written in
-/// 100-entity transactions, and one population row. Idempotent: the same night re-run writes the same rows.
+/// 100-entity transactions, and one population row. With a shadow model: the same again for its own table,
+/// and nothing of it reaches the live scores. Idempotent: the same night re-run writes the same rows.
 /// </summary>
 public sealed class ShardScorer(
     InfluenceTables tables,
     NightlyInputsCache inputs,
+    ScoreModelCatalog models,
     IOptions<InfluenceOptions> options,
     ILogger<ShardScorer> logger)
 {
@@ -24,22 +27,15 @@ public sealed class ShardScorer(
     {
         ArgumentNullException.ThrowIfNull(input);
         using var spend = StorageRequestCounter.BeginScope();
-        var model = ScoreModels.Get(options.Value.LiveModelVersion);
         var shardKey = Shards.Key(input.Shard);
         var population = await inputs.PopulationAsync(input.Day.AddDays(-1), cancellationToken);
-        var calibration = await inputs.CalibrationAsync(model, input.Day, cancellationToken);
+        var live = await ModelRunAsync(models.Get(input.ModelVersion), tables.Scores, shardKey, input.Day, cancellationToken);
+        var shadow = input.ShadowModelVersion is { Length: > 0 } version
+            ? await ModelRunAsync(models.Get(version), tables.ShadowScores, shardKey, input.Day, cancellationToken)
+            : null;
 
-        var scoreRows = new Dictionary<string, ScoreEntity>(StringComparer.Ordinal);
-        await foreach (var row in tables.Scores.QueryAsync<ScoreEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {shardKey}"), maxPerPage: 1000, cancellationToken: cancellationToken))
-        {
-            scoreRows[row.RowKey] = row;
-        }
-
-        var toWrite = new List<ScoreEntity>();
         var scoredUsers = new List<(ulong Key, PopulationEntry Entry)>();
-        var samples = new List<(ulong Key, double Raw)>();
         int scored = 0, unscored = 0, skipped = 0;
-        var dayText = input.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await foreach (var signals in tables.Signals.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {shardKey}"), maxPerPage: 1000, cancellationToken: cancellationToken))
         {
             var userInput = SignalRows.ToScoringInput(signals, input.Day, null);
@@ -48,38 +44,79 @@ public sealed class ShardScorer(
                 continue; // Engagement-only row: an account that engages our users but has no connected network of its own.
             }
 
-            scoreRows.TryGetValue(signals.RowKey, out var row);
-            if (row is not null && string.CompareOrdinal(row.Day, dayText) > 0)
+            var result = live.Score(userInput, population, input.RunId);
+            shadow?.Score(userInput, population, input.RunId);
+            switch (result)
             {
-                skipped++; // A newer night already scored this user; an old night re-run must not overwrite it.
-                continue;
-            }
-
-            row ??= new ScoreEntity(shardKey, signals.RowKey);
-            var result = model.Score(userInput with { Yesterday = ScoreRows.YesterdayFor(row, input.Day) }, population, calibration);
-            ScoreRows.Apply(row, input.Day, input.RunId, result);
-            toWrite.Add(row);
-            if (result.Score is { } score)
-            {
-                scored++;
-                var flags = result.NightsScored < EstablishedNights ? PopulationFlags.New : PopulationFlags.None;
-                scoredUsers.Add((userInput.UserKey, new PopulationEntry((byte)score, flags)));
-                samples.Add((userInput.UserKey, result.RawIndex));
-            }
-            else
-            {
-                unscored++;
+                case null:
+                    skipped++; // A newer night already scored this user; an old night re-run must not overwrite it.
+                    break;
+                case { Score: { } score }:
+                    scored++;
+                    var flags = result.NightsScored < EstablishedNights ? PopulationFlags.New : PopulationFlags.None;
+                    scoredUsers.Add((userInput.UserKey, new PopulationEntry((byte)score, flags)));
+                    break;
+                default:
+                    unscored++;
+                    break;
             }
         }
 
-        await TableBatches.UpsertAsync(tables.Scores, toWrite, TableUpdateMode.Replace, cancellationToken);
-        await tables.Population.UpsertEntityAsync(PopulationSnapshot.ShardRow(input.Day, shardKey, scoredUsers), TableUpdateMode.Replace, cancellationToken);
+        await live.WriteAsync(cancellationToken);
+        if (shadow is not null)
+        {
+            await shadow.WriteAsync(cancellationToken);
+        }
 
+        await tables.Population.UpsertEntityAsync(PopulationSnapshot.ShardRow(input.Day, shardKey, scoredUsers), TableUpdateMode.Replace, cancellationToken);
         logger.LogInformation("Scored shard {Shard} for {Day}: {Scored} scored, {Unscored} unscored, {Transactions} storage transactions", input.Shard, input.Day, scored, unscored, spend.Count);
-        return new ShardOutcome(input.Shard, scored, unscored, skipped, spend.Count, Sample(samples, options.Value.CalibrationSamplePerShard));
+        var sampleSize = options.Value.CalibrationSamplePerShard;
+        return new ShardOutcome(input.Shard, scored, unscored, skipped, spend.Count, live.Sample(sampleSize), shadow?.Sample(sampleSize) ?? []);
     }
 
-    /// <summary>A deterministic sample: the users with the smallest keys, so a re-run samples the same people.</summary>
-    private static double[] Sample(List<(ulong Key, double Raw)> all, int size) =>
-        all.OrderBy(s => s.Key).Take(size).Select(s => s.Raw).ToArray();
+    private async Task<ModelRun> ModelRunAsync(IScoreModel model, TableClient table, string shardKey, DateOnly day, CancellationToken cancellationToken)
+    {
+        var calibration = await inputs.CalibrationAsync(model, day, cancellationToken);
+        var rows = new Dictionary<string, ScoreEntity>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<ScoreEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {shardKey}"), maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            rows[row.RowKey] = row;
+        }
+
+        return new ModelRun(model, calibration, table, shardKey, day, rows);
+    }
+
+    /// <summary>One model's pass over a shard: its own calibration, its own stored yesterday, its own table.</summary>
+    private sealed class ModelRun(IScoreModel model, Calibration calibration, TableClient table, string shardKey, DateOnly day, Dictionary<string, ScoreEntity> rows)
+    {
+        private readonly string dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        private readonly List<ScoreEntity> toWrite = [];
+        private readonly List<(ulong Key, double Raw)> samples = [];
+
+        /// <summary>Scores a user; null when a newer night already holds their row.</summary>
+        public ScoreResult? Score(ScoringInput userInput, IPopulationScores population, string runId)
+        {
+            rows.TryGetValue(userInput.UserId, out var row);
+            if (row is not null && string.CompareOrdinal(row.Day, dayText) > 0)
+            {
+                return null;
+            }
+
+            row ??= new ScoreEntity(shardKey, userInput.UserId);
+            var result = model.Score(userInput with { Yesterday = ScoreRows.YesterdayFor(row, day) }, population, calibration);
+            ScoreRows.Apply(row, day, runId, result);
+            toWrite.Add(row);
+            if (result.Score is not null)
+            {
+                samples.Add((userInput.UserKey, result.RawIndex));
+            }
+
+            return result;
+        }
+
+        public Task WriteAsync(CancellationToken cancellationToken) => TableBatches.UpsertAsync(table, toWrite, TableUpdateMode.Replace, cancellationToken);
+
+        /// <summary>A deterministic sample: the users with the smallest keys, so a re-run samples the same people.</summary>
+        public double[] Sample(int size) => samples.OrderBy(s => s.Key).Take(size).Select(s => s.Raw).ToArray();
+    }
 }

@@ -17,6 +17,13 @@ public sealed class InfluenceTables(StorageClientFactory factory)
     /// of daily scores packed in one column, so a lookup, its deltas and its history are one point read.</summary>
     public TableClient Scores { get; } = factory.Table("scores");
 
+    /// <summary>PK = shard, RK = user id. The same row shape as <see cref="Scores"/>, for the shadow model version:
+    /// never served as a score, read only to build the live-against-shadow diff report.</summary>
+    public TableClient ShadowScores { get; } = factory.Table("shadowscores");
+
+    /// <summary>PK = shadow model version, RK = day, newest first. The night's live-against-shadow diff report (JSON).</summary>
+    public TableClient ShadowReports { get; } = factory.Table("shadowreports");
+
     /// <summary>PK = day (yyyyMMdd), RK = shard. Every scored user's key, score and flags that night, packed.
     /// The next night reads the whole partition (one query) to weight engagers by their previous score.</summary>
     public TableClient Population { get; } = factory.Table("population");
@@ -31,7 +38,7 @@ public sealed class InfluenceTables(StorageClientFactory factory)
     /// <summary>PK = client batch id, RK = "batch". Marks an applied ingestion batch and the hash of its body.</summary>
     public TableClient IngestBatches { get; } = factory.Table("ingestbatches");
 
-    public IEnumerable<TableClient> All => [Signals, Scores, Population, Calibration, Runs, IngestBatches];
+    public IEnumerable<TableClient> All => [Signals, Scores, ShadowScores, ShadowReports, Population, Calibration, Runs, IngestBatches];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
     {

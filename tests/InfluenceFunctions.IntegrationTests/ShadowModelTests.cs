@@ -1,0 +1,49 @@
+using System.Net;
+using InfluenceFunctions.Scoring;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InfluenceFunctions.IntegrationTests;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class ShadowModelTests(AzuriteFixture azurite)
+{
+    private static readonly DateOnly Night = new(2026, 11, 27);
+
+    [Fact]
+    public async Task ShouldRunAShadowVersionBesideTheLiveOneAndReportTheDiffWithoutTouchingLiveScores()
+    {
+        var settings = new Dictionary<string, string?> { ["Influence:ShadowModelVersion"] = "v1-plus5" };
+        await using var host = await TestHost.StartAsync(azurite, new DateTimeOffset(2026, 11, 28, 3, 0, 0, TimeSpan.Zero), settings, services =>
+            services.AddSingleton<IScoreModel>(new ShiftedModel(ScoreModels.Get("v1"), "v1-plus5", 5)));
+        await host.PutBatchAsync("seed", SmallPopulation.Batch(20, Night, 30));
+
+        var summary = await host.RunNightAsync(Night);
+        Assert.Equal("v1-plus5", summary.ShadowModelVersion);
+
+        var live = await host.GetJsonAsync("/api/v1/users/u005/score");
+        Assert.Equal("v1", live.GetProperty("modelVersion").GetString());
+
+        var report = (await host.GetJsonAsync($"/api/v1/manage/models/v1-plus5/shadow-report?code={TestHost.AdminKey}")).GetProperty("report");
+        Assert.Equal("v1", report.GetProperty("liveVersion").GetString());
+        Assert.Equal(20, report.GetProperty("scoredByBoth").GetInt32());
+        Assert.True(report.GetProperty("meanChange").GetDouble() > 0, "the shadow adds points, so the mean change is positive");
+        Assert.NotEmpty(report.GetProperty("biggestMovers").EnumerateArray());
+
+        using var unknown = await host.Http.GetAsync($"/api/v1/manage/models/v9/shadow-report?code={TestHost.AdminKey}");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    /// <summary>A stand-in next version: the live model, a few points higher (capped at 100).</summary>
+    private sealed class ShiftedModel(IScoreModel inner, string version, int shift) : IScoreModel
+    {
+        public string Version => version;
+
+        public Calibration DefaultCalibration => new(version, inner.DefaultCalibration.Knots, 0);
+
+        public ScoreResult Score(ScoringInput input, IPopulationScores population, Calibration calibration)
+        {
+            var result = inner.Score(input, population, new Calibration(inner.Version, calibration.Knots, calibration.SampleNights));
+            return result with { ModelVersion = version, Score = result.Score is { } s ? Math.Min(100, s + shift) : null };
+        }
+    }
+}
