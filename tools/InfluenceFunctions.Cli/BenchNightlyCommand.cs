@@ -68,12 +68,15 @@ internal static class BenchNightlyCommand
         return 0;
     }
 
-    /// <summary>The same rows the run reads and writes, with nothing else: partition queries and 100-entity upserts.</summary>
+    /// <summary>
+    /// The same rows the run reads and writes, with nothing else: partition queries and 100-entity upserts, as many
+    /// shards at once as the local host's engine runs activities (LocalHost:MaxConcurrentWorkItems, 8).
+    /// </summary>
     private static async Task<(double Seconds, long Transactions)> StorageFloorAsync(InfluenceTables tables, StorageRequestCounter counter, int shards)
     {
         var before = counter.Total;
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, shards), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (shard, ct) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, shards), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (shard, ct) =>
         {
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Shards.Key(shard)}");
             await foreach (var _ in tables.Signals.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct))

@@ -31,7 +31,9 @@ public static class LocalApp
         builder.Services.AddInMemoryDurableTask(NightlyWorkflow.Register, new InMemoryDurableTaskOptions { Port = AzuriteProcess.FreePort() });
 
         // The engine's default runs ProcessorCount work items at a time, then sleeps: widen it (see docs/decisions).
-        builder.Services.AddSingleton<InMemoryOrchestrationService>(sp => new WideInMemoryOrchestrationService(sp.GetService<ILoggerFactory>()));
+        // Not too wide: Azurite is one Node thread, and 32 shard reads at once only queue up and time out there.
+        var concurrency = builder.Configuration.GetValue("LocalHost:MaxConcurrentWorkItems", 8);
+        builder.Services.AddSingleton<InMemoryOrchestrationService>(sp => new WideInMemoryOrchestrationService(sp.GetService<ILoggerFactory>(), concurrency));
         if (builder.Configuration.GetValue("LocalHost:RunSchedule", true))
         {
             builder.Services.AddHostedService<NightlyScheduleService>();
@@ -85,10 +87,10 @@ public static class LocalApp
 }
 
 /// <summary>The in-memory engine with more than ProcessorCount concurrent work items (it would otherwise do ~4 activities/s on 2 cores).</summary>
-internal sealed class WideInMemoryOrchestrationService(ILoggerFactory? loggerFactory)
+internal sealed class WideInMemoryOrchestrationService(ILoggerFactory? loggerFactory, int concurrency)
     : InMemoryOrchestrationService(loggerFactory), global::DurableTask.Core.IOrchestrationService
 {
-    int global::DurableTask.Core.IOrchestrationService.MaxConcurrentTaskActivityWorkItems => 32;
+    int global::DurableTask.Core.IOrchestrationService.MaxConcurrentTaskActivityWorkItems => concurrency;
 
-    int global::DurableTask.Core.IOrchestrationService.MaxConcurrentTaskOrchestrationWorkItems => 32;
+    int global::DurableTask.Core.IOrchestrationService.MaxConcurrentTaskOrchestrationWorkItems => concurrency;
 }
