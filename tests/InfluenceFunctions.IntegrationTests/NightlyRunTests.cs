@@ -89,6 +89,44 @@ public sealed class NightlyRunTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ShouldReportProgressAsShardsComplete()
+    {
+        await using var host = await TestHost.StartAsync(azurite, Now);
+        using (await host.PutBatchAsync("seed", SmallPopulation.Batch(40, Night, 30)))
+        {
+        }
+
+        var scheduler = host.Services.GetRequiredService<NightlyRunScheduler>();
+        var (instanceId, _) = await scheduler.StartScheduledAsync(host.Durable, Night, CancellationToken.None);
+        var seen = new List<RunProgress>();
+        while (true)
+        {
+            var instance = await host.Durable.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
+            if (instance?.SerializedCustomStatus is { } status)
+            {
+                seen.Add(System.Text.Json.JsonSerializer.Deserialize<RunProgress>(status, System.Text.Json.JsonSerializerOptions.Web)!);
+            }
+
+            if (instance?.RuntimeStatus is Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed or Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed)
+            {
+                break;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Equal("completed", seen[^1].Phase);
+        Assert.Equal(new RunProgress("completed", 8, 8, 40, 0), seen[^1]);
+        for (var i = 1; i < seen.Count; i++)
+        {
+            Assert.True(seen[i].ShardsDone >= seen[i - 1].ShardsDone && seen[i].UsersScored >= seen[i - 1].UsersScored, "progress never goes back");
+        }
+
+        // Users scored grows with shards done: no shard reports its users late.
+        Assert.All(seen.Where(p => p.ShardsDone > 0), p => Assert.True(p.UsersScored > 0, $"{p.ShardsDone} shards done but {p.UsersScored} users"));
+    }
+
+    [Fact]
     public async Task ShouldNotStartASecondScheduledRunForTheSameNight()
     {
         await using var host = await TestHost.StartAsync(azurite, Now);

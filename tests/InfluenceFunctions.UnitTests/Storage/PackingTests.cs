@@ -100,16 +100,26 @@ public sealed class PackingTests
         Assert.Equal(AsOf, DayKeys.FromNewestFirst(keys[0]));
     }
 
-    [Fact]
-    public void ShouldSpreadUsersOverShardsStably()
+    [Theory]
+    [InlineData("user{0}", 16_000, 16)]
+    [InlineData("user{0:D6}", 10_000, 64)]
+    [InlineData("u{0:D3}", 800, 8)]
+    [InlineData("{0}", 6_400, 64)]
+    public void ShouldSpreadUsersEvenlyOverShards(string idFormat, int users, int shards)
     {
-        var counts = new int[16];
-        for (var i = 0; i < 16_000; i++)
+        var counts = new int[shards];
+        for (var i = 0; i < users; i++)
         {
-            counts[Shards.Of("user" + i, 16)]++;
+            counts[Shards.Of(string.Format(System.Globalization.CultureInfo.InvariantCulture, idFormat, i), shards)]++;
         }
 
-        Assert.All(counts, c => Assert.InRange(c, 800, 1200));
+        var expected = users / shards;
+        Assert.All(counts, c => Assert.InRange(c, expected * 0.6, expected * 1.4));
+    }
+
+    [Fact]
+    public void ShouldKeepAUsersShardStable()
+    {
         Assert.Equal(Shards.Of("alice", 64), Shards.Of("alice", 64));
         Assert.Equal(4, Shards.Key(3).Length);
     }
