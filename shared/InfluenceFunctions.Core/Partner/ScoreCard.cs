@@ -112,6 +112,7 @@ public static class ScoreCard
         else
         {
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{cx}\" y=\"{cy + 14}\" text-anchor=\"middle\" fill=\"{Muted}\" font-size=\"44\" font-weight=\"700\">–</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{cx}\" y=\"{cy + 38}\" text-anchor=\"middle\" fill=\"{Muted}\" font-size=\"12\">not scored</text>");
         }
 
         if (card.WeekDelta is { } delta)
@@ -214,7 +215,7 @@ public static class ScoreCard
         foreach (var topic in topics)
         {
             var text = Truncate(topic.Topic, 24);
-            var width = 24 + (text.Length * 7.4);
+            var width = 26 + (text.Length * 7.0);
             if (x + width > xMax)
             {
                 break;
