@@ -7,6 +7,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["bench-nightly"] = BenchNightlyCommand.RunAsync,
     ["import"] = ImportCommand.RunAsync,
     ["card-sample"] = CardSampleCommand.RunAsync,
+    ["bench-lookups"] = BenchLookupsCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
