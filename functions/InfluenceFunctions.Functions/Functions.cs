@@ -16,7 +16,6 @@ public sealed class Functions(
     NightlyRunScheduler scheduler,
     NightlyRunService runs,
     ShardScorer scorer,
-    ScoreLookupHandler scores,
     IngestionHandler ingestion,
     NightlyRunHandler runHandler)
 {
@@ -39,10 +38,6 @@ public sealed class Functions(
     [Function(nameof(IngestBatch))]
     public async Task<IActionResult> IngestBatch([HttpTrigger(AuthorizationLevel.Function, "put", Route = ApiRoutes.IngestBatch)] HttpRequest request, string batchId)
         => new ResultAction(await ingestion.PutBatchAsync(batchId, request, request.HttpContext.RequestAborted));
-
-    [Function(nameof(GetUserScore))]
-    public async Task<IActionResult> GetUserScore([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.UserScore)] HttpRequest request, string userId)
-        => new ResultAction(await scores.GetAsync(userId, request.HttpContext.RequestAborted));
 
     [Function(nameof(NightlyRunOrchestrator))]
     public static Task<NightlyRunSummary> NightlyRun([OrchestrationTrigger] TaskOrchestrationContext context)

@@ -1,6 +1,7 @@
 using InfluenceFunctions.Http;
 using InfluenceFunctions.Ingestion;
 using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Partner;
 using InfluenceFunctions.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,6 +34,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ScoreLookupHandler>();
         services.AddSingleton<IngestionHandler>();
         services.AddSingleton<NightlyRunHandler>();
+        services.AddPartnerApi();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using InfluenceFunctions.LocalHost;
 using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Partner;
 using InfluenceFunctions.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -30,6 +31,12 @@ public sealed class TestHost : IAsyncDisposable
     public HttpClient Http { get; }
 
     public FixedClock Clock { get; }
+
+    /// <summary>The partner API key <see cref="Http"/> sends.</summary>
+    public string PartnerKey { get; private init; } = string.Empty;
+
+    /// <summary>A client with no keys at all.</summary>
+    public HttpClient Bare() => new() { BaseAddress = Http.BaseAddress, Timeout = Http.Timeout };
 
     public IServiceProvider Services => App.Services;
 
@@ -67,7 +74,11 @@ public sealed class TestHost : IAsyncDisposable
         await app.Services.GetRequiredService<InfluenceTables>().CreateIfNotExistsAsync(CancellationToken.None);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
-        return new TestHost(app, http, clock);
+
+        // Partner endpoints need an API key: Http carries one with a quota no test reaches (see PartnerApiTests for the gate itself).
+        var (_, partnerKey) = await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync("tests", 1_000_000, 100_000_000, CancellationToken.None);
+        http.DefaultRequestHeaders.Add(PartnerGate.KeyHeader, partnerKey);
+        return new TestHost(app, http, clock) { PartnerKey = partnerKey };
     }
 
     public HttpRequestMessage Admin(HttpMethod method, string url, HttpContent? content = null)

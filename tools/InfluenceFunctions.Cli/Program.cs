@@ -6,6 +6,8 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["score-csv"] = ScoreCsvCommand.RunAsync,
     ["bench-nightly"] = BenchNightlyCommand.RunAsync,
     ["import"] = ImportCommand.RunAsync,
+    ["card-sample"] = CardSampleCommand.RunAsync,
+    ["bench-lookups"] = BenchLookupsCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -63,7 +63,6 @@ public static class LocalApp
     private static void MapApi(WebApplication app, string adminKey)
     {
         var api = app.MapGroup("/" + ApiRoutes.Prefix);
-        api.MapGet(ApiRoutes.UserScore, (string userId, ScoreLookupHandler handler, CancellationToken ct) => handler.GetAsync(userId, ct));
 
         // Admin endpoints: the Functions host guards these with its function/admin keys; here, the same header.
         var admin = api.MapGroup(string.Empty).AddEndpointFilter(async (context, next) =>
@@ -72,6 +71,7 @@ public static class LocalApp
         admin.MapPost(ApiRoutes.Runs, (HttpRequest request, NightlyRunHandler handler, DurableTaskClient client, CancellationToken ct) => handler.StartAsync(request, client, ct));
         admin.MapGet(ApiRoutes.Run, (string day, NightlyRunHandler handler, DurableTaskClient client, CancellationToken ct) => handler.GetAsync(day, client, ct));
         admin.MapGet(ApiRoutes.ShadowReport, (string version, NightlyRunHandler handler, CancellationToken ct) => handler.GetShadowReportAsync(version, ct));
+        PartnerEndpoints.Map(api, admin);
     }
 
     private static bool IsAdmin(HttpRequest request, string adminKey)

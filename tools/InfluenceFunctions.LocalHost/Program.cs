@@ -55,11 +55,16 @@ try
         Console.WriteLine(summary);
     }
 
+    // A partner key for trying the API (keys live in the apikeys table; admins make more with POST /api/v1/manage/keys).
+    var (_, partnerKey) = await services.GetRequiredService<InfluenceFunctions.Partner.ApiKeyStore>().CreateAsync("local host demo", null, null, stopping);
+
     Console.WriteLine();
     Console.WriteLine($"InfluenceFunctions local host on {baseUrl} (Ctrl+C stops it{(azurite is null ? string.Empty : " and Azurite")}).");
     Console.WriteLine("Try:");
-    Console.WriteLine($"  curl {baseUrl}/api/v1/users/{DemoPopulation.UserId(1)}/score");
-    Console.WriteLine($"  curl {baseUrl}/api/v1/users/{DemoPopulation.UserId(42)}/score");
+    Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(1)}/score");
+    Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(42)}/explanation");
+    Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(42)}/card.svg -o card.svg");
+    Console.WriteLine($"  curl {baseUrl}/api/openapi.json");
     Console.WriteLine($"  curl -H 'x-functions-key: {adminKey}' {baseUrl}/api/v1/manage/runs/{night.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
     Console.WriteLine($"  curl -X POST -H 'x-functions-key: {adminKey}' {baseUrl}/api/v1/manage/runs");
     await app.WaitForShutdownAsync();

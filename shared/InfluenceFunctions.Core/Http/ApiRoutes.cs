@@ -10,6 +10,22 @@ public static class ApiRoutes
 
     public const string UserScore = "v1/users/{userId}/score";
 
+    // Partner API (issue 5): every route here goes through PartnerGate (API key, quota). The topic routes
+    // ("a user's topics", "topic leaders") belong beside these once topics land.
+    public const string ScoresLookup = "v1/scores/lookup";
+
+    public const string UserHistory = "v1/users/{userId}/history";
+
+    public const string UserExplanation = "v1/users/{userId}/explanation";
+
+    public const string UserCard = "v1/users/{userId}/card.svg";
+
+    public const string OpenApi = "openapi.json";
+
+    public const string ApiKeys = "v1/manage/keys";
+
+    public const string ApiKey = "v1/manage/keys/{keyId}";
+
     public const string IngestBatch = "v1/ingest/batches/{batchId}";
 
     public const string Runs = "v1/manage/runs";
