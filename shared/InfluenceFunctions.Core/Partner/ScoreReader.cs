@@ -159,7 +159,9 @@ public sealed class ScoreReader : IRunCompletedObserver
                 // Each comparison is escaped by CreateQueryFilter; joining escaped comparisons keeps them escaped.
                 var rowKeys = string.Join(" or ", item.Ids.Select(id => TableClient.CreateQueryFilter($"RowKey eq {id}")));
                 var filter = TableClient.CreateQueryFilter($"PartitionKey eq {item.Shard}") + " and (" + rowKeys + ")";
-                await foreach (var row in table.QueryAsync<T>(filter, maxPerPage: RowKeysPerQuery, select, ct))
+                // A query's $select returns only the columns named, so name the RowKey we file the rows by.
+                var columns = select is null ? null : select.Append("RowKey").ToArray();
+                await foreach (var row in table.QueryAsync<T>(filter, maxPerPage: RowKeysPerQuery, columns, ct))
                 {
                     found[row.RowKey] = row;
                 }

@@ -131,7 +131,7 @@ public sealed class PartnerApiTests(AzuriteFixture azurite)
         var before = host.Counter.Total;
         using var response = await host.Http.PostAsJsonAsync("/api/v1/scores/lookup", new { userIds = ids.Append("u001") });
         var spent = host.Counter.Total - before;
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(31, body.GetProperty("found").GetInt32());
         Assert.Equal(68, body.GetProperty("notFound").GetInt32());
