@@ -33,6 +33,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ScoreLookupHandler>();
         services.AddSingleton<IngestionHandler>();
         services.AddSingleton<NightlyRunHandler>();
+        services.AddInfluenceTopics();
         return services;
     }
 }
