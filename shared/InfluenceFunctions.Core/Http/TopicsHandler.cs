@@ -207,7 +207,7 @@ public sealed class TopicsHandler(
         return TypedResults.Ok(new { userId, topicId = topic.Id, hidden = hide });
     }
 
-    private static object TopicView(Topic topic) => new { topic.Id, topic.Name, path = TopicOntology.Default.PathOf(topic) };
+    private object TopicView(Topic topic) => new { topic.Id, topic.Name, path = ontology.PathOf(topic) };
 
     private object View(UserTopic topic, bool hidden, bool owner)
     {
