@@ -51,6 +51,15 @@ param taskHubName string = 'influence'
 @maxValue(4096)
 param shardCount int = 64
 
+@description('End-user sign-in (Auth__Issuer): the issuer of the JWT bearer tokens users present to give +K and hide topics (e.g. https://login.microsoftonline.com/<tenant>/v2.0). Empty refuses every end-user action.')
+param authIssuer string = ''
+
+@description('End-user sign-in (Auth__Audience): the audience those tokens are issued for (the API app registration, e.g. api://influence).')
+param authAudience string = ''
+
+@description('End-user sign-in (Auth__MetadataAddress): the provider\'s OpenID configuration URL; its JWKS signing keys are fetched and refreshed.')
+param authMetadataAddress string = ''
+
 @description('Most instances the Flex Consumption plan scales out to. Also the brake on storage load: see docs/deploy.md (Table Storage limits).')
 @minValue(1)
 @maxValue(1000)
@@ -191,6 +200,9 @@ module functionApp 'app/functionapp.bicep' = {
     nightlySchedule: nightlySchedule
     taskHubName: taskHubName
     shardCount: shardCount
+    authIssuer: authIssuer
+    authAudience: authAudience
+    authMetadataAddress: authMetadataAddress
     apiKeyPepperSecretUri: keyVault.outputs.apiKeyPepperSecretUri
     webhookSecretMasterKeySecretUri: keyVault.outputs.webhookSecretMasterKeySecretUri
   }

@@ -1,5 +1,6 @@
 using InfluenceFunctions.Http;
 using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Partner;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -17,7 +18,11 @@ public sealed class Functions(
     NightlyRunService runs,
     ShardScorer scorer,
     IngestionHandler ingestion,
-    NightlyRunHandler runHandler)
+    NightlyRunHandler runHandler,
+    PostIngestionHandler postIngestion,
+    TopicsHandler topics,
+    PlusKHandler plusK,
+    PartnerGate gate)
 {
     [Function(nameof(NightlyTimer))]
     public async Task NightlyTimer([TimerTrigger("%Influence:NightlySchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
@@ -38,6 +43,42 @@ public sealed class Functions(
     [Function(nameof(IngestBatch))]
     public async Task<IActionResult> IngestBatch([HttpTrigger(AuthorizationLevel.Function, "put", Route = ApiRoutes.IngestBatch)] HttpRequest request, string batchId)
         => new ResultAction(await ingestion.PutBatchAsync(batchId, request, request.HttpContext.RequestAborted));
+
+    [Function(nameof(IngestPosts))]
+    public async Task<IActionResult> IngestPosts([HttpTrigger(AuthorizationLevel.Function, "put", Route = ApiRoutes.IngestPosts)] HttpRequest request, string batchId)
+        => new ResultAction(await postIngestion.PutBatchAsync(batchId, request, request.HttpContext.RequestAborted));
+
+    [Function(nameof(GetTopics))]
+    public async Task<IActionResult> GetTopics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Topics)] HttpRequest request)
+        => new ResultAction(await gate.RunAsync(request, _ => Task.FromResult(topics.GetOntology())));
+
+    [Function(nameof(GetTopicLeaders))]
+    public async Task<IActionResult> GetTopicLeaders([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.TopicLeaders)] HttpRequest request, string topicId)
+        => new ResultAction(await gate.RunAsync(request, _ => topics.GetLeadersAsync(topicId, request, request.HttpContext.RequestAborted)));
+
+    [Function(nameof(GetUserTopics))]
+    public async Task<IActionResult> GetUserTopics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.UserTopics)] HttpRequest request, string userId)
+        => new ResultAction(await gate.RunAsync(request, _ => topics.GetUserTopicsAsync(userId, request, request.HttpContext.RequestAborted)));
+
+    [Function(nameof(GetUserTopic))]
+    public async Task<IActionResult> GetUserTopic([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.UserTopic)] HttpRequest request, string userId, string topicId)
+        => new ResultAction(await gate.RunAsync(request, _ => topics.GetUserTopicAsync(userId, topicId, request, request.HttpContext.RequestAborted)));
+
+    [Function(nameof(HideUserTopic))]
+    public async Task<IActionResult> HideUserTopic([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = ApiRoutes.UserTopicHidden)] HttpRequest request, string userId, string topicId)
+        => new ResultAction(await topics.SetHiddenAsync(userId, topicId, hide: true, request, request.HttpContext.RequestAborted));
+
+    [Function(nameof(UnhideUserTopic))]
+    public async Task<IActionResult> UnhideUserTopic([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ApiRoutes.UserTopicHidden)] HttpRequest request, string userId, string topicId)
+        => new ResultAction(await topics.SetHiddenAsync(userId, topicId, hide: false, request, request.HttpContext.RequestAborted));
+
+    [Function(nameof(GivePlusK))]
+    public async Task<IActionResult> GivePlusK([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.UserPlusK)] HttpRequest request, string userId)
+        => new ResultAction(await plusK.GiveAsync(userId, request, request.HttpContext.RequestAborted));
+
+    [Function(nameof(GetPlusK))]
+    public async Task<IActionResult> GetPlusK([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.UserPlusK)] HttpRequest request, string userId)
+        => new ResultAction(await plusK.GetAsync(userId, request, request.HttpContext.RequestAborted));
 
     [Function(nameof(NightlyRunOrchestrator))]
     public static Task<NightlyRunSummary> NightlyRun([OrchestrationTrigger] TaskOrchestrationContext context)

@@ -48,6 +48,11 @@ param taskHubName string
 
 param shardCount int
 
+@description('End-user JWT issuer, audience and OpenID configuration URL (Auth__*); empty refuses end-user actions.')
+param authIssuer string
+param authAudience string
+param authMetadataAddress string
+
 @description('Versionless Key Vault secret URI of the API-key pepper.')
 param apiKeyPepperSecretUri string
 
@@ -140,6 +145,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       Influence__NightlySchedule: nightlySchedule
       Influence__TaskHubName: taskHubName
       Influence__ShardCount: string(shardCount)
+      // End-user sign-in for +K and hiding topics: tokens are validated against the provider's published keys.
+      Auth__Issuer: authIssuer
+      Auth__Audience: authAudience
+      Auth__MetadataAddress: authMetadataAddress
       // Secrets: Key Vault references only.
       Security__ApiKeyPepper: '@Microsoft.KeyVault(SecretUri=${apiKeyPepperSecretUri})'
       Webhooks__SecretMasterKey: '@Microsoft.KeyVault(SecretUri=${webhookSecretMasterKeySecretUri})'

@@ -35,6 +35,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IngestionHandler>();
         services.AddSingleton<NightlyRunHandler>();
         services.AddPartnerApi();
+        services.AddInfluenceTopics();
         return services;
     }
 }

@@ -42,6 +42,15 @@ public sealed class FunctionsMetadataTests
     [InlineData("CreateApiKey", "post", ApiRoutes.ApiKeys, "admin")]
     [InlineData("ListApiKeys", "get", ApiRoutes.ApiKeys, "admin")]
     [InlineData("RevokeApiKey", "delete", ApiRoutes.ApiKey, "admin")]
+    [InlineData("IngestPosts", "put", ApiRoutes.IngestPosts, "function")]
+    [InlineData("GetTopics", "get", ApiRoutes.Topics, "anonymous")]
+    [InlineData("GetTopicLeaders", "get", ApiRoutes.TopicLeaders, "anonymous")]
+    [InlineData("GetUserTopics", "get", ApiRoutes.UserTopics, "anonymous")]
+    [InlineData("GetUserTopic", "get", ApiRoutes.UserTopic, "anonymous")]
+    [InlineData("HideUserTopic", "put", ApiRoutes.UserTopicHidden, "anonymous")]
+    [InlineData("UnhideUserTopic", "delete", ApiRoutes.UserTopicHidden, "anonymous")]
+    [InlineData("GivePlusK", "post", ApiRoutes.UserPlusK, "anonymous")]
+    [InlineData("GetPlusK", "get", ApiRoutes.UserPlusK, "anonymous")]
     public void ShouldServeEachRouteWithItsMethodAndAuthLevel(string function, string method, string route, string authLevel)
     {
         var trigger = TriggerOf(function);

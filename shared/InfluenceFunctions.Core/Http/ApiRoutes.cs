@@ -33,4 +33,19 @@ public static class ApiRoutes
     public const string Run = "v1/manage/runs/{day}";
 
     public const string ShadowReport = "v1/manage/models/{version}/shadow-report";
+
+    // Topics of influence and +K.
+    public const string IngestPosts = "v1/ingest/posts/{batchId}";
+
+    public const string Topics = "v1/topics";
+
+    public const string TopicLeaders = "v1/topics/{topicId}/leaders";
+
+    public const string UserTopics = "v1/users/{userId}/topics";
+
+    public const string UserTopic = "v1/users/{userId}/topics/{topicId}";
+
+    public const string UserTopicHidden = "v1/users/{userId}/topics/{topicId}/hidden";
+
+    public const string UserPlusK = "v1/users/{userId}/plusk";
 }

@@ -19,7 +19,8 @@ public sealed class NightlyRunService(
     NightlyInputsCache inputs,
     ScoreModelCatalog models,
     IOptions<InfluenceOptions> options,
-    IEnumerable<IRunCompletedObserver> observers)
+    IEnumerable<IRunCompletedObserver> observers,
+    IEnumerable<IRunCompletionStep> completionSteps)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -56,6 +57,11 @@ public sealed class NightlyRunService(
             var report = await BuildShadowReportAsync(input.Plan, cancellationToken);
             var reportRow = new TableEntity(shadow, DayKeys.NewestFirst(input.Plan.Day)) { ["Report"] = JsonSerializer.Serialize(report, Json) };
             await tables.ShadowReports.UpsertEntityAsync(reportRow, TableUpdateMode.Replace, cancellationToken);
+        }
+
+        foreach (var step in completionSteps)
+        {
+            await step.CompleteAsync(input.Plan.Day, cancellationToken);
         }
 
         // The record's own write is counted too: +1.
@@ -169,4 +175,10 @@ public sealed class NightlyRunService(
 
         return latest;
     }
+}
+
+/// <summary>A step of a night's completion that spends storage (counted in the run record), e.g. the topic leaderboards.</summary>
+public interface IRunCompletionStep
+{
+    Task CompleteAsync(DateOnly night, CancellationToken cancellationToken);
 }

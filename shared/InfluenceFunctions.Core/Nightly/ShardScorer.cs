@@ -18,6 +18,7 @@ public sealed class ShardScorer(
     NightlyInputsCache inputs,
     ScoreModelCatalog models,
     IOptions<InfluenceOptions> options,
+    Topics.ShardTopicScorer topics,
     ILogger<ShardScorer> logger)
 {
     /// <summary>Nights a user must have been scored before their engagement counts at full weight.</summary>
@@ -35,6 +36,7 @@ public sealed class ShardScorer(
             : null;
 
         var scoredUsers = new List<(ulong Key, PopulationEntry Entry)>();
+        var topicInputs = new Dictionary<string, int?>(StringComparer.Ordinal);
         int scored = 0, unscored = 0, skipped = 0;
         await foreach (var signals in tables.Signals.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {shardKey}"), maxPerPage: 1000, cancellationToken: cancellationToken))
         {
@@ -55,9 +57,11 @@ public sealed class ShardScorer(
                     scored++;
                     var flags = result.NightsScored < EstablishedNights ? PopulationFlags.New : PopulationFlags.None;
                     scoredUsers.Add((userInput.UserKey, new PopulationEntry((byte)score, flags)));
+                    topicInputs[userInput.UserId] = score;
                     break;
                 default:
                     unscored++;
+                    topicInputs[userInput.UserId] = null;
                     break;
             }
         }
@@ -68,6 +72,7 @@ public sealed class ShardScorer(
             await shadow.WriteAsync(cancellationToken);
         }
 
+        await topics.ScoreAsync(input.Day, shardKey, topicInputs, cancellationToken);
         await tables.Population.UpsertEntityAsync(PopulationSnapshot.ShardRow(input.Day, shardKey, scoredUsers), TableUpdateMode.Replace, cancellationToken);
         logger.LogInformation("Scored shard {Shard} for {Day}: {Scored} scored, {Unscored} unscored, {Transactions} storage transactions", input.Shard, input.Day, scored, unscored, spend.Count);
         var sampleSize = options.Value.CalibrationSamplePerShard;

@@ -38,7 +38,19 @@ public sealed class InfluenceTables(StorageClientFactory factory)
     /// <summary>PK = client batch id, RK = "batch". Marks an applied ingestion batch and the hash of its body.</summary>
     public TableClient IngestBatches { get; } = factory.Table("ingestbatches");
 
-    public IEnumerable<TableClient> All => [Signals, Scores, ShadowScores, ShadowReports, Population, Calibration, Runs, IngestBatches];
+    /// <summary>PK = shard, RK = "{kind}|{user id}" with kind posts, plusk, topics or hidden (see <see cref="Topics.TopicRows"/>):
+    /// a user's posts, the +K they gave, their nightly topics with evidence, and the topics they hid.</summary>
+    public TableClient Topics { get; } = factory.Table("topics");
+
+    /// <summary>PK = night (yyyyMMdd), RK = "graph-{shard}" or "leaders-{shard}". What each shard's nightly pass hands on:
+    /// the +K its users gave (the next night's ring detection) and its top users per topic (tonight's leaderboards).</summary>
+    public TableClient TopicNights { get; } = factory.Table("topicnights");
+
+    /// <summary>PK = topic id, RK = inverted score (000 = 100) + "|" + user id: a topic's leaderboard is one partition
+    /// query, best first. PK "~state" holds what the last rebuild wrote.</summary>
+    public TableClient Leaders { get; } = factory.Table("leaders");
+
+    public IEnumerable<TableClient> All => [Signals, Scores, ShadowScores, ShadowReports, Population, Calibration, Runs, IngestBatches, Topics, TopicNights, Leaders];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,99 @@
+using Azure.Data.Tables;
+using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage;
+using Microsoft.Extensions.Options;
+
+namespace InfluenceFunctions.Topics;
+
+/// <summary>
+/// The topic step of a shard's nightly pass, called by <see cref="Nightly.ShardScorer"/> with the scores it just
+/// computed. Storage spend per shard: one partition query of table "topics" (posts, +K, topics and hidden rows
+/// together), the topics rows written in 100-entity transactions, and one transaction of two hand-over rows
+/// (this shard's +K graph and leaderboard candidates). Deterministic: the same night re-run writes the same rows.
+/// </summary>
+public sealed class ShardTopicScorer(InfluenceTables tables, TopicAttributor attributor, PlusKGraphCache graphs, IOptions<TopicOptions> options)
+{
+    public const string GraphRowPrefix = "graph-";
+    public const string GraphRowEnd = "graph.";
+    public const string LeadersRowPrefix = "leaders-";
+    public const string LeadersRowEnd = "leaders.";
+
+    /// <param name="results">Every user the live model processed tonight: their score, or null when unscored.</param>
+    public async Task ScoreAsync(DateOnly night, string shardKey, IReadOnlyDictionary<string, int?> results, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var graph = await graphs.GetAsync(night.AddDays(-1), cancellationToken);
+        var rows = new Dictionary<(string Kind, string User), TableEntity>();
+        await foreach (var row in tables.Topics.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {shardKey}"), maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            rows[TopicRows.Parse(row.RowKey)] = row;
+        }
+
+        var actions = new List<TableTransactionAction>();
+        var candidates = new SortedDictionary<string, List<LeaderCandidate>>(StringComparer.Ordinal);
+        foreach (var (userId, score) in results.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            rows.TryGetValue((TopicRows.Topics, userId), out var existing);
+            if (score is not { } userScore)
+            {
+                if (existing is not null)
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, existing, Azure.ETag.All));
+                }
+
+                continue; // Unscored tonight: no influence to be about anything.
+            }
+
+            var posts = rows.TryGetValue((TopicRows.Posts, userId), out var postsRow) ? PostIngestionService.Read(postsRow) : [];
+            var hidden = TopicRows.HiddenTopics(rows.GetValueOrDefault((TopicRows.Hidden, userId)));
+            var profile = TopicScorer.Score(attributor, night, userScore, posts, graph.ReceivedBy(UserKeys.Of(userId)), hidden);
+            if (profile.Topics.Count == 0 && existing is null)
+            {
+                continue;
+            }
+
+            var row = new TableEntity(shardKey, TopicRows.RowKey(TopicRows.Topics, userId)) { ["Day"] = profile.Day, ["Count"] = profile.Topics.Count };
+            PackedJson.Write(row, "T", profile);
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+            foreach (var topic in profile.Topics.Where(t => !hidden.Contains(t.TopicId)))
+            {
+                (candidates.TryGetValue(topic.TopicId, out var list) ? list : candidates[topic.TopicId] = []).Add(new LeaderCandidate(userId, topic.Score));
+            }
+        }
+
+        foreach (var chunk in actions.Chunk(TableBatches.MaxBatch))
+        {
+            await tables.Topics.SubmitTransactionAsync(chunk, cancellationToken);
+        }
+
+        var size = options.Value.LeaderboardSize;
+        var leaders = candidates.ToDictionary(c => c.Key, c => LeaderCandidate.Rank(c.Value).Take(size).ToList(), StringComparer.Ordinal);
+        var gifts = new List<GraphGift>();
+        var first = night.AddDays(-TopicScorer.WindowDays + 1);
+        foreach (var ((kind, giver), row) in rows.Where(r => r.Key.Kind == TopicRows.PlusK).OrderBy(r => r.Key.User, StringComparer.Ordinal))
+        {
+            var giverKey = UserKeys.Of(giver);
+            gifts.AddRange(PlusKService.ReadGiven(row)
+                .Select(g => (Gift: g, Day: DateOnly.FromDateTime(g.GivenUtc.UtcDateTime)))
+                .Where(g => g.Day >= first && g.Day <= night)
+                .Select(g => new GraphGift(giverKey, UserKeys.Of(g.Gift.Receiver), g.Gift.Topic, g.Day.DayNumber)));
+        }
+
+        var nightKey = DayKeys.Of(night);
+        var graphRow = new TableEntity(nightKey, GraphRowPrefix + shardKey);
+        PackedJson.Write(graphRow, "G", gifts);
+        var leadersRow = new TableEntity(nightKey, LeadersRowPrefix + shardKey);
+        PackedJson.Write(leadersRow, "L", leaders);
+        await tables.TopicNights.SubmitTransactionAsync(
+            [new TableTransactionAction(TableTransactionActionType.UpsertReplace, graphRow), new TableTransactionAction(TableTransactionActionType.UpsertReplace, leadersRow)],
+            cancellationToken);
+    }
+}
+
+/// <summary>A user on a topic's leaderboard.</summary>
+public sealed record LeaderCandidate(string U, int S)
+{
+    /// <summary>Best first; ties by user id, so every run ranks the same way.</summary>
+    public static IEnumerable<LeaderCandidate> Rank(IEnumerable<LeaderCandidate> candidates) =>
+        candidates.OrderByDescending(c => c.S).ThenBy(c => c.U, StringComparer.Ordinal);
+}
