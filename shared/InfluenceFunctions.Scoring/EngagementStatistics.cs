@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -21,8 +22,7 @@ internal struct EngagementStatistics
     public double NewOrUnscoredShare;
 
     /// <summary>Days with any inbound or outbound edge (bit d = day index d).</summary>
-    public ulong DaysLow;
-    public ulong DaysHigh;
+    public UInt128 Days;
 
     private const int StackTableLimit = 512;
 
@@ -96,13 +96,15 @@ internal struct EngagementStatistics
         var inWeights = inCapacity <= StackTableLimit ? stackalloc float[inCapacity] : (rentedInWeights = ArrayPool<float>.Shared.Rent(inCapacity)).AsSpan(0, inCapacity);
         var inSuspicion = inCapacity <= StackTableLimit ? stackalloc float[inCapacity] : (rentedInSuspicion = ArrayPool<float>.Shared.Rent(inCapacity)).AsSpan(0, inCapacity);
         var inTable = new KeyTable(inKeys, inValues, inUsed);
+        int[]? rentedSlots = null;
+        var edgeSlots = inbound.Length <= StackTableLimit ? stackalloc int[inbound.Length] : (rentedSlots = ArrayPool<int>.Shared.Rent(inbound.Length)).AsSpan(0, inbound.Length);
         Span<float> dayWeighted = stackalloc float[PaddedDays];
         Span<float> dayCount = stackalloc float[PaddedDays];
         Span<float> daySuspicious = stackalloc float[PaddedDays];
 
         try
         {
-            ulong low = 0, high = 0;
+            Span<ulong> days = stackalloc ulong[2]; // bit d: day index d has an edge
             foreach (var e in outbound)
             {
                 if ((uint)e.DaysAgo > lastDay || !(e.Count > 0) || e.UserKey == self)
@@ -111,41 +113,60 @@ internal struct EngagementStatistics
                 }
 
                 var day = lastDay - e.DaysAgo;
-                MarkDay(day, ref low, ref high);
+                days[day >> 6] |= 1UL << (day & 63);
                 outTable.Add(e.UserKey, e.Count * dayWeights[day], out _);
             }
 
-            // One pass over inbound: aggregate per engager (looking each one up once), and per day.
-            dayWeighted.Clear();
-            dayCount.Clear();
-            daySuspicious.Clear();
-            foreach (var e in inbound)
+            // Pull the engagers' population slots into the cache all at once, so their memory accesses overlap.
+            if (population is IPopulationPrefetch prefetch)
             {
+                Consume(prefetch.Touch(inbound));
+            }
+
+            // Inbound, pass 1: aggregate per engager; remember each edge's slot (-1: not counted).
+            for (var i = 0; i < inbound.Length; i++)
+            {
+                ref readonly var e = ref inbound[i];
                 if ((uint)e.DaysAgo > lastDay || !(e.Count > 0) || e.UserKey == self)
                 {
+                    edgeSlots[i] = -1;
                     continue;
                 }
 
                 var day = lastDay - e.DaysAgo;
-                MarkDay(day, ref low, ref high);
-                var decayed = e.Count * dayWeights[day];
-                var slot = inTable.Add(e.UserKey, decayed, out var added);
-                if (added)
-                {
-                    Standing(population, e.UserKey, out inWeights[slot], out inSuspicion[slot]);
-                }
-
-                // One engager's engagements on one day saturate: a binge is not a crowd.
-                dayWeighted[day] += e.Count * Saturation / (e.Count + Saturation) * inWeights[slot];
-                dayCount[day] += e.Count;
-                daySuspicious[day] += e.Count * inSuspicion[slot];
+                days[day >> 6] |= 1UL << (day & 63);
+                edgeSlots[i] = inTable.Add(e.UserKey, e.Count * dayWeights[day], out _);
             }
 
-            statistics.DaysLow = low;
-            statistics.DaysHigh = high;
+            statistics.Days = new UInt128(days[1], days[0]);
             if (inTable.Count == 0)
             {
                 return;
+            }
+
+            // Pass 2: each engager's standing, looked up once.
+            foreach (var slot in inUsed[..inTable.Count])
+            {
+                Standing(population, inKeys[slot], out inWeights[slot], out inSuspicion[slot]);
+            }
+
+            // Pass 3: per day. One engager's engagements on one day saturate: a binge is not a crowd.
+            dayWeighted.Clear();
+            dayCount.Clear();
+            daySuspicious.Clear();
+            for (var i = 0; i < inbound.Length; i++)
+            {
+                var slot = edgeSlots[i];
+                if (slot < 0)
+                {
+                    continue;
+                }
+
+                var count = inbound[i].Count;
+                var day = lastDay - inbound[i].DaysAgo;
+                dayWeighted[day] += count * Saturation / (count + Saturation) * inWeights[slot];
+                dayCount[day] += count;
+                daySuspicious[day] += count * inSuspicion[slot];
             }
 
             // Per engager: concentration and reciprocity.
@@ -193,6 +214,7 @@ internal struct EngagementStatistics
             ReturnIfRented(rentedInUsed);
             ReturnIfRented(rentedInWeights);
             ReturnIfRented(rentedInSuspicion);
+            ReturnIfRented(rentedSlots);
         }
     }
 
@@ -218,10 +240,15 @@ internal struct EngagementStatistics
 
     /// <summary>
     /// Decayed sums of the per-day series after burst damping: a day whose engagement count or weighted
-    /// engagement exceeds a multiple of the typical active day is scaled down, all three series alike.
+    /// engagement exceeds the cap (<see cref="WindowStatistics.BurstCap"/>) is scaled down, all three series alike.
     /// </summary>
     private static void Damp(
-        Span<float> count, Span<float> weighted, Span<float> suspicious, out double countSum, out double weightedSum, out double suspiciousSum)
+        Span<float> count,
+        Span<float> weighted,
+        Span<float> suspicious,
+        out double countSum,
+        out double weightedSum,
+        out double suspiciousSum)
     {
         ref var counts = ref MemoryMarshal.GetReference(count);
         ref var weighteds = ref MemoryMarshal.GetReference(weighted);
@@ -229,42 +256,42 @@ internal struct EngagementStatistics
         ref var weights = ref MemoryMarshal.GetArrayDataReference(PaddedDayWeights);
         var zero = Vector256<float>.Zero;
         var one = Vector256<float>.One;
-        Vector256<float> countTotal = zero, weightedTotal = zero, active = zero, countLargest = zero, weightedLargest = zero;
-        for (var d = 0; d < PaddedDays; d += Vector256<float>.Count)
-        {
-            var c = Vector256.LoadUnsafe(ref counts, (nuint)d);
-            var w = Vector256.LoadUnsafe(ref weighteds, (nuint)d);
-            countTotal += c;
-            weightedTotal += w;
-            active += Vector256.GreaterThan(c, zero) & one;
-            countLargest = Vector256.MaxNative(countLargest, c);
-            weightedLargest = Vector256.MaxNative(weightedLargest, w);
-        }
 
-        var activeDays = Math.Max(Vector256.Sum(active), 1);
-        var multiple = (float)ScoreModelV1.BurstCapMultiple / activeDays;
-        var countCap = Vector256.Create(multiple * Vector256.Sum(countTotal));
-        var weightedCap = Vector256.Create(multiple * Vector256.Sum(weightedTotal));
-        var damp = Vector256.GreaterThanAny(countLargest, countCap) || Vector256.GreaterThanAny(weightedLargest, weightedCap);
-        Vector256<float> countSums = zero, weightedSums = zero, suspiciousSums = zero;
+        // Pass 1: decayed sums and, per lane (days d, d + 8, ...), the busiest day.
+        Vector256<float> countSums = zero, weightedSums = zero, suspiciousSums = zero, countMax = zero, weightedMax = zero;
         for (var d = 0; d < PaddedDays; d += Vector256<float>.Count)
         {
             var c = Vector256.LoadUnsafe(ref counts, (nuint)d);
             var w = Vector256.LoadUnsafe(ref weighteds, (nuint)d);
-            var s = Vector256.LoadUnsafe(ref suspiciouses, (nuint)d);
             var decay = Vector256.LoadUnsafe(ref weights, (nuint)d);
-            if (damp)
-            {
-                // scale = min(1, countCap / c, weightedCap / w); empty days (0) keep 1 and stay 0.
-                var scale = Vector256.MinNative(
-                    Vector256.MinNative(one, Vector256.ConditionalSelect(Vector256.GreaterThan(c, countCap), countCap / c, one)),
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(w, weightedCap), weightedCap / w, one));
-                decay *= scale;
-            }
-
             countSums = Vector256.FusedMultiplyAdd(c, decay, countSums);
             weightedSums = Vector256.FusedMultiplyAdd(w, decay, weightedSums);
-            suspiciousSums = Vector256.FusedMultiplyAdd(s, decay, suspiciousSums);
+            suspiciousSums = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref suspiciouses, (nuint)d), decay, suspiciousSums);
+            countMax = Vector256.MaxNative(countMax, c);
+            weightedMax = Vector256.MaxNative(weightedMax, w);
+        }
+
+        // The busy day: the second-largest of the lanes' busiest days, so one burst never sets its own cap.
+        var countCap = WindowStatistics.BurstCap(
+            Vector256.Create(SecondLargest(countMax)), Vector256.Create((float)(Vector256.Sum(countSums) / WindowStatistics.WindowWeight)), (float)ScoreModelV1.MinimumBurstCap);
+        var weightedCap = WindowStatistics.BurstCap(
+            Vector256.Create(SecondLargest(weightedMax)), Vector256.Create((float)(Vector256.Sum(weightedSums) / WindowStatistics.WindowWeight)), 0);
+        if (Vector256.GreaterThanAny(countMax, countCap) || Vector256.GreaterThanAny(weightedMax, weightedCap))
+        {
+            // Pass 2 (bursts only): scale = min(1, countCap / c, weightedCap / w); days under both caps keep 1.
+            countSums = weightedSums = suspiciousSums = zero;
+            for (var d = 0; d < PaddedDays; d += Vector256<float>.Count)
+            {
+                var c = Vector256.LoadUnsafe(ref counts, (nuint)d);
+                var w = Vector256.LoadUnsafe(ref weighteds, (nuint)d);
+                var scale = Vector256.MinNative(
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(c, countCap), countCap / c, one),
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(w, weightedCap), weightedCap / w, one));
+                var decay = Vector256.LoadUnsafe(ref weights, (nuint)d) * scale;
+                countSums = Vector256.FusedMultiplyAdd(c, decay, countSums);
+                weightedSums = Vector256.FusedMultiplyAdd(w, decay, weightedSums);
+                suspiciousSums = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref suspiciouses, (nuint)d), decay, suspiciousSums);
+            }
         }
 
         countSum = Vector256.Sum(countSums);
@@ -272,17 +299,21 @@ internal struct EngagementStatistics
         suspiciousSum = Vector256.Sum(suspiciousSums);
     }
 
-    private static void MarkDay(int day, ref ulong low, ref ulong high)
+    private static float SecondLargest(Vector256<float> values)
     {
-        if (day < 64)
+        float first = 0, second = 0;
+        for (var lane = 0; lane < Vector256<float>.Count; lane++)
         {
-            low |= 1UL << day;
+            var x = values.GetElement(lane);
+            second = Math.Max(second, Math.Min(first, x));
+            first = Math.Max(first, x);
         }
-        else
-        {
-            high |= 1UL << (day - 64);
-        }
+
+        return second;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Consume(ulong value) => _ = value;
 
     private static ReadOnlySpan<Engagement> AsSpan(IReadOnlyList<Engagement>? list, ref Engagement[]? rented)
     {
@@ -359,6 +390,7 @@ internal struct EngagementStatistics
         }
 
         /// <summary>Adds <paramref name="amount"/> to the key's sum; returns its slot.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Add(ulong key, double amount, out bool added)
         {
             var slot = Home(key);
@@ -384,6 +416,7 @@ internal struct EngagementStatistics
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public readonly bool Contains(ulong key)
         {
             var slot = Home(key);

@@ -19,8 +19,8 @@ internal static class MoveExplainer
         "reactions received",
         "mentions received",
         "posts",
-        "reshares received per post",
-        "replies received per post",
+        "reshares received",
+        "replies received",
         "audience",
     ];
 

@@ -2,7 +2,7 @@ namespace InfluenceFunctions.Scoring;
 
 /// <summary>
 /// The keys of <see cref="ScoreResult.Drivers"/> for model v1. Per-network drivers are
-/// "{network}.{suffix}" (for example "twitter.reshares_received_per_post"); the three engagement drivers are
+/// "{network}.{suffix}" (for example "twitter.reshares_received_per_day"); the three engagement drivers are
 /// shared by all networks. A driver that a network does not report is left out, never stored as zero.
 /// Every daily value is a 90-day average with a 30-day half-life over the days that have data, after
 /// burst damping.
@@ -21,11 +21,11 @@ public static class ScoreDrivers
     /// <summary>Posts per day.</summary>
     public const string PostsPerDay = "posts_per_day";
 
-    /// <summary>Reshares received per post (before shrinkage).</summary>
-    public const string ResharesReceivedPerPost = "reshares_received_per_post";
+    /// <summary>Reshares received per day (Amplification divides them by posts, with shrinkage).</summary>
+    public const string ResharesReceivedPerDay = "reshares_received_per_day";
 
-    /// <summary>Replies received per post (before shrinkage).</summary>
-    public const string RepliesReceivedPerPost = "replies_received_per_post";
+    /// <summary>Replies received per day (Amplification divides them by posts, with shrinkage).</summary>
+    public const string RepliesReceivedPerDay = "replies_received_per_day";
 
     /// <summary>Followers plus <see cref="ScoreModelV1.ListMembershipWeight"/> times list memberships.</summary>
     public const string Audience = "audience";
@@ -49,8 +49,8 @@ public static class ScoreDrivers
         ReactionsPerDay,
         MentionsReceivedPerDay,
         PostsPerDay,
-        ResharesReceivedPerPost,
-        RepliesReceivedPerPost,
+        ResharesReceivedPerDay,
+        RepliesReceivedPerDay,
         Audience,
     ];
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics;
 
 namespace InfluenceFunctions.Scoring;
 
@@ -9,7 +8,7 @@ namespace InfluenceFunctions.Scoring;
 /// previous scores). The raw index is their weighted sum; <see cref="Calibration"/> maps it to 1-100.
 /// Every parameter is a constant below; docs/score-model.md explains them in plain words.
 /// </summary>
-public sealed class ScoreModelV1 : IScoreModel
+public sealed partial class ScoreModelV1 : IScoreModel
 {
     public const string ModelVersion = "v1";
 
@@ -18,13 +17,25 @@ public sealed class ScoreModelV1 : IScoreModel
     public const double HalfLifeDays = 45;
 
     /// <summary>
-    /// A day on which the user posted nothing (a rest day) weighs this much in the daily averages, so a break
-    /// lowers them less than its length (a day with no posts data at all weighs fully).
+    /// A day on which the user posted nothing on a network (a rest day) weighs this much in that network's reach
+    /// averages (reactions, mentions, engagers), so a break lowers them less than its length. Posts, reshares and
+    /// replies keep every day at full weight; a day with no posts data at all weighs fully.
     /// </summary>
     public const double RestDayWeight = 0.5;
+    
+    
+    
+    
+    
 
-    /// <summary>No day counts for more than this many typical active days (burst damping).</summary>
-    public const double BurstCapMultiple = 3;
+    /// <summary>
+    /// Burst damping: no day counts for more than this multiple of the signal's third-largest day in the window
+    /// (or of its mean day, or more than its second-largest day, whichever is most).
+    /// </summary>
+    public const double BurstCapMultiple = 2;
+
+    /// <summary>A day with at most this many of something (posts, reactions, engagements) is never damped.</summary>
+    public const double MinimumBurstCap = 2;
 
     /// <summary>Days with data needed in the 90-day window before a user is scored.</summary>
     public const int MinDaysWithData = 14;
@@ -49,11 +60,8 @@ public sealed class ScoreModelV1 : IScoreModel
     /// <summary>A reply received counts as this fraction of a reshare in Amplification.</summary>
     public const double ReplyWeight = 0.5;
 
-    /// <summary>Shrinkage: every network is treated as having this many extra posts (per 30 days) ...</summary>
+    /// <summary>Shrinkage: every network is treated as having this many extra posts per 30 days that nobody reshared.</summary>
     public const double PriorPosts = 5;
-
-    /// <summary>... each receiving this many reshares.</summary>
-    public const double PriorResharesPerPost = 0.1;
 
     /// <summary>A second or third network adds this fraction of its strength to what the strongest leaves open.</summary>
     public const double OtherNetworkBonus = 0.35;
@@ -70,7 +78,7 @@ public sealed class ScoreModelV1 : IScoreModel
 
     // Network and anti-gaming.
     /// <summary>An engager's weight is (score / 100) to this power.</summary>
-    public const double EngagerScoreExponent = 2;
+    public const double EngagerScoreExponent = 1.5;
 
     /// <summary>
     /// One engager's engagements on one day saturate: n of them count as n * S / (n + S), never more than S.
@@ -107,16 +115,15 @@ public sealed class ScoreModelV1 : IScoreModel
 
     private const int StackNetworks = 8;
 
-    private static readonly Lazy<Calibration> Default = new(() => SyntheticPopulation.DefaultCalibrationFor(new ScoreModelV1()));
 
     public string Version => ModelVersion;
 
     /// <summary>
-    /// Derived on first use from a fixed synthetic heavy-tailed population (<see cref="SyntheticPopulation.Create"/>
-    /// with seed <see cref="SyntheticPopulation.DefaultCalibrationSeed"/>, 20,000 users, steady activity):
-    /// deterministic, and it follows the model whenever a constant above changes.
+    /// Fitted to a fixed synthetic heavy-tailed population (<see cref="SyntheticPopulation.DeriveDefaultCalibration"/>:
+    /// 20,000 users, seed <see cref="SyntheticPopulation.DefaultCalibrationSeed"/>) and kept as constants. Used until
+    /// the nightly run has blended in real population samples.
     /// </summary>
-    public Calibration DefaultCalibration => Default.Value;
+    public Calibration DefaultCalibration => DefaultCalibrationInstance;
 
     public ScoreResult Score(ScoringInput input, IPopulationScores population, Calibration calibration)
     {
@@ -132,7 +139,7 @@ public sealed class ScoreModelV1 : IScoreModel
         Span<NetworkDrivers> networks = windows.Count <= StackNetworks ? stackalloc NetworkDrivers[StackNetworks] : new NetworkDrivers[windows.Count];
         Span<int> networkOf = windows.Count <= StackNetworks ? stackalloc int[StackNetworks] : new int[windows.Count];
         var present = 0;
-        ulong daysLow = 0, daysHigh = 0;
+        UInt128 days = 0;
         double posts = 0, engagementReceived = 0, edgeLikePerDay = 0;
         for (var i = 0; i < windows.Count; i++)
         {
@@ -151,8 +158,7 @@ public sealed class ScoreModelV1 : IScoreModel
                 continue; // an absent network is not a zero
             }
 
-            daysLow |= s.DaysLow;
-            daysHigh |= s.DaysHigh;
+            days |= s.Days;
             networks[present] = ToDrivers(s);
             networkOf[present] = i;
             present++;
@@ -163,8 +169,7 @@ public sealed class ScoreModelV1 : IScoreModel
         }
 
         EngagementStatistics.Compute(input, population, out var edges);
-        daysLow |= edges.DaysLow;
-        daysHigh |= edges.DaysHigh;
+        days |= edges.Days;
         var engagement = new EngagementDrivers
         {
             // Engagement the windows count but no edge names an account for is weighed as from unknown accounts.
@@ -179,7 +184,7 @@ public sealed class ScoreModelV1 : IScoreModel
         var components = V1Formula.Evaluate(networks, engagement, parts);
         var drivers = CreateDrivers(windows, networks, networkOf, engagement);
 
-        var daysWithData = BitOperations.PopCount(daysLow) + BitOperations.PopCount(daysHigh);
+        var daysWithData = (int)UInt128.PopCount(days);
         var reason = UnscoredReason(present, daysWithData, posts, engagementReceived + edges.CountPerDay);
         var yesterday = input.Yesterday;
         var sameModel = yesterday is not null && string.Equals(yesterday.ModelVersion, ModelVersion, StringComparison.Ordinal);
@@ -224,14 +229,11 @@ public sealed class ScoreModelV1 : IScoreModel
             Reactions = s.Reactions,
             Mentions = s.MentionsReceived,
             Posts = s.Posts,
-            ResharesPerPost = PerPost(s.Reshares, s.Posts),
-            RepliesPerPost = PerPost(s.Replies, s.Posts),
+            Reshares = s.Reshares,
+            Replies = s.Replies,
             Audience = audience,
         };
     }
-
-    private static double PerPost(double received, double posts) =>
-        double.IsNaN(received) || double.IsNaN(posts) ? double.NaN : posts > 0 ? received / posts : 0;
 
     private static string? UnscoredReason(int networks, int daysWithData, double posts, double engagementReceived)
     {
@@ -256,19 +258,13 @@ public sealed class ScoreModelV1 : IScoreModel
     private static DriverSet CreateDrivers(
         IReadOnlyList<NetworkWindow> windows, ReadOnlySpan<NetworkDrivers> networks, ReadOnlySpan<int> networkOf, in EngagementDrivers engagement)
     {
-        var drivers = new DriverSet((networks.Length * NetworkDrivers.Count) + EngagementDrivers.Count);
+        var drivers = new DriverSet(networks.Length);
         for (var i = 0; i < networks.Length; i++)
         {
-            var keys = DriverSet.NetworkKeys(windows[networkOf[i]].Network);
-            for (var k = 0; k < NetworkDrivers.Count; k++)
-            {
-                drivers.Add(keys[k], networks[i][k]);
-            }
+            drivers.SetNetwork(i, DriverSet.NetworkKeys(windows[networkOf[i]].Network), networks[i]);
         }
 
-        drivers.Add(ScoreDrivers.EngagerWeight, engagement.EngagerWeight);
-        drivers.Add(ScoreDrivers.RingShare, engagement.RingShare);
-        drivers.Add(ScoreDrivers.NewOrUnscoredShare, engagement.NewOrUnscoredShare);
+        drivers.SetEngagement(engagement);
         return drivers;
     }
 

@@ -20,7 +20,7 @@ public sealed record SyntheticOptions(
 /// 10% is unknown to the population. Each user's day d is drawn from a generator seeded by (user, network, d),
 /// so consecutive nights see the same days shifted by one.
 /// </summary>
-public sealed class SyntheticPopulation : IPopulationScores
+public sealed class SyntheticPopulation : IPopulationScores, IPopulationPrefetch
 {
     /// <summary>The seed of the population <see cref="ScoreModelV1.DefaultCalibration"/> is derived from.</summary>
     public const int DefaultCalibrationSeed = 20_240_601;
@@ -75,6 +75,8 @@ public sealed class SyntheticPopulation : IPopulationScores
 
     public bool TryGet(ulong userKey, out PopulationEntry entry) => scores.TryGet(userKey, out entry);
 
+    ulong IPopulationPrefetch.Touch(ReadOnlySpan<Engagement> engagements) => ((IPopulationPrefetch)scores).Touch(engagements);
+
     /// <summary>Every user's input for night <paramref name="night"/> (0 = the first), without yesterday.</summary>
     public ScoringInput[] InputsForNight(int night)
     {
@@ -88,12 +90,15 @@ public sealed class SyntheticPopulation : IPopulationScores
     }
 
     /// <summary>
-    /// The calibration that puts this steady synthetic population on <see cref="Calibration.TargetShape"/> under
-    /// <paramref name="model"/>: the model's <see cref="IScoreModel.DefaultCalibration"/> before real nights exist.
+    /// The calibration that puts the synthetic population (seed <see cref="DefaultCalibrationSeed"/>,
+    /// <see cref="DefaultCalibrationUsers"/> users, day-to-day noise, night 0) on <see cref="Calibration.TargetShape"/>
+    /// under <paramref name="model"/>. <see cref="ScoreModelV1.DefaultCalibration"/> holds its knots as constants;
+    /// a unit test derives them again and fails when the model changed without them.
     /// </summary>
-    internal static Calibration DefaultCalibrationFor(IScoreModel model)
+    public static Calibration DeriveDefaultCalibration(IScoreModel model)
     {
-        var population = Create(new SyntheticOptions(DefaultCalibrationUsers, DefaultCalibrationSeed, Noise: false));
+        ArgumentNullException.ThrowIfNull(model);
+        var population = Create(new SyntheticOptions(DefaultCalibrationUsers, DefaultCalibrationSeed));
         var placeholder = new Calibration(model.Version, Enumerable.Range(0, Calibration.Points).Select(i => (double)i).ToArray(), 0);
         var raws = new List<double>(population.Users.Count);
         foreach (var user in population.Users)

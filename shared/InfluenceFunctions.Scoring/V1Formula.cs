@@ -9,8 +9,8 @@ internal struct NetworkDrivers
     public double Reactions;
     public double Mentions;
     public double Posts;
-    public double ResharesPerPost;
-    public double RepliesPerPost;
+    public double Reshares;
+    public double Replies;
     public double Audience;
 
     /// <summary>Index i is <see cref="ScoreDrivers.NetworkSuffixes"/>[i].</summary>
@@ -22,8 +22,8 @@ internal struct NetworkDrivers
             1 => Reactions,
             2 => Mentions,
             3 => Posts,
-            4 => ResharesPerPost,
-            5 => RepliesPerPost,
+            4 => Reshares,
+            5 => Replies,
             6 => Audience,
             _ => throw new ArgumentOutOfRangeException(nameof(index)),
         };
@@ -35,8 +35,8 @@ internal struct NetworkDrivers
                 case 1: Reactions = value; break;
                 case 2: Mentions = value; break;
                 case 3: Posts = value; break;
-                case 4: ResharesPerPost = value; break;
-                case 5: RepliesPerPost = value; break;
+                case 4: Reshares = value; break;
+                case 5: Replies = value; break;
                 case 6: Audience = value; break;
                 default: throw new ArgumentOutOfRangeException(nameof(index));
             }
@@ -49,8 +49,8 @@ internal struct NetworkDrivers
         Reactions = double.NaN,
         Mentions = double.NaN,
         Posts = double.NaN,
-        ResharesPerPost = double.NaN,
-        RepliesPerPost = double.NaN,
+        Reshares = double.NaN,
+        Replies = double.NaN,
         Audience = double.NaN,
     };
 }
@@ -115,23 +115,23 @@ internal static class V1Formula
     public static NetworkPart Part(in NetworkDrivers d, double inboundFactor)
     {
         var posts = OrZero(d.Posts);
-        var resharesPerPost = OrZero(d.ResharesPerPost);
-        var repliesPerPost = OrZero(d.RepliesPerPost);
+        var reshares = OrZero(d.Reshares);
+        var replies = OrZero(d.Replies);
 
         // Reach: the audience that engages. Engagements received per day, and distinct engagers where the
         // network counts them (otherwise half the engagements stand in for them); followers weigh a little.
-        var engagements = OrZero(d.Reactions) + OrZero(d.Mentions) + (posts * (resharesPerPost + repliesPerPost));
+        var engagements = OrZero(d.Reactions) + OrZero(d.Mentions) + reshares + replies;
         var engagers = double.IsNaN(d.Engagers) ? 0.5 * engagements : Math.Max(d.Engagers, 0);
         var engaged = ((ScoreModelV1.ReachEngagersShare * engagers) + ((1 - ScoreModelV1.ReachEngagersShare) * engagements)) * inboundFactor;
         var reach = 100 * (((1 - ScoreModelV1.ReachAudienceShare) * LogScale(engaged, ScoreModelV1.ReachEngagedKnee, ReachEngagedScale))
             + (ScoreModelV1.ReachAudienceShare * LogScale(OrZero(d.Audience), ScoreModelV1.ReachAudienceKnee, ReachAudienceScale)));
 
-        // Amplification: reshares and (half-weighted) replies per post, shrunk towards a prior rate as if every
-        // network had a few extra posts at that rate, so one lucky post is not a superstar.
+        // Amplification: reshares and (half-weighted) replies received per post, shrunk as if every network had a
+        // few extra posts a month that nobody reshared: one lucky post is not a superstar, and a network without
+        // posts or reshares amplifies nothing.
         var postsInMonth = posts * 30;
-        var perPost = ((inboundFactor * postsInMonth * (resharesPerPost + (ScoreModelV1.ReplyWeight * repliesPerPost)))
-                + (ScoreModelV1.PriorResharesPerPost * ScoreModelV1.PriorPosts))
-            / (postsInMonth + ScoreModelV1.PriorPosts);
+        var receivedInMonth = (reshares + (ScoreModelV1.ReplyWeight * replies)) * 30 * inboundFactor;
+        var perPost = receivedInMonth / (postsInMonth + ScoreModelV1.PriorPosts);
         var amplification = 100 * LogScale(perPost, ScoreModelV1.AmplificationKnee, AmplificationScale);
         var confidence = postsInMonth / (postsInMonth + ScoreModelV1.PriorPosts);
         return new NetworkPart(reach, amplification, confidence);

@@ -19,9 +19,8 @@ internal struct WindowStatistics
     public double Engagers;
     public double Lists;
 
-    /// <summary>Bit d set when day index d has any activity value (low: days 0-63, high: days 64-89).</summary>
-    public ulong DaysLow;
-    public ulong DaysHigh;
+    /// <summary>Bit d set when day index d has any activity value.</summary>
+    public UInt128 Days;
 
     /// <summary>Decay weight of day index d (0 oldest .. 89 the scoring day): 0.5^((89 - d) / half-life).</summary>
     public static readonly float[] DayWeights = CreateDayWeights();
@@ -33,8 +32,11 @@ internal struct WindowStatistics
 
     private const float RestDayWeight = (float)ScoreModelV1.RestDayWeight;
 
+    /// <summary>Lanes (signal - 1) of the reach signals, which weigh rest days less: reactions, mentions received, engagers.</summary>
+    private static readonly Vector256<float> RestWeightedLanes = Vector256.Create(0, -1, 0, 0, -1, 0, 0, -1).AsSingle();
+
     /// <summary>The network has any data in the window: a day with activity values, or an audience level.</summary>
-    public readonly bool HasAnyData => (DaysLow | DaysHigh) != 0 || !double.IsNaN(Audience) || !double.IsNaN(Lists);
+    public readonly bool HasAnyData => Days != UInt128.Zero || !double.IsNaN(Audience) || !double.IsNaN(Lists);
 
     public static void Compute(NetworkWindow window, out WindowStatistics statistics)
     {
@@ -44,48 +46,59 @@ internal struct WindowStatistics
         ref var weights = ref MemoryMarshal.GetArrayDataReference(DayWeights);
 
         // One 8-wide load per day covers signals 1-8: posts .. unique engagers, every flow the model reads.
-        // Pass 1: days with data, sum / active days / largest day (for burst damping) and the decayed sums.
+        // Pass 1: days with data, the two largest days (for burst damping) and the decayed sums.
         var zero = Vector256<float>.Zero;
         var one = Vector256<float>.One;
-        Vector256<float> sum = zero, active = zero, largest = zero, weighted = zero, weight = zero;
-        ulong low = 0, high = 0;
+        var restWeight = Vector256.Create(RestDayWeight);
+        Vector256<float> first = zero, second = zero, weighted = zero, weight = zero;
+        ulong daysLow = 0, daysHigh = 0;
         for (var d = 0; d < ScoringWindow.Days; d++)
         {
             var a = Vector256.LoadUnsafe(ref start, (nuint)((d * stride) + FirstFlow));
             var valid = Vector256.Equals(a, a);
             var x = Vector256.MaxNative(a & valid, zero); // NaN and negative count as nothing
-            // A day without posts tells less about reach than a day with them: it weighs less, so a break costs less.
-            var posts = a.GetElement(0);
-            var w = Vector256.Create(Unsafe.Add(ref weights, d) * (posts == 0 ? RestDayWeight : 1f));
-            sum += x;
-            active += Vector256.GreaterThan(x, zero) & one;
-            largest = Vector256.MaxNative(largest, x);
+
+            // A day without posts tells less about reach than a day with them: in the reach signals it weighs
+            // less, so a break costs less. Posts and the per-post signals keep every day at full weight.
+            // Branch-free: posts is broadcast to every lane and compared there.
+            var posts = Vector256.Shuffle(a, Vector256<int>.Zero);
+            var rest = Vector256.Equals(posts, zero);
+            var plain = Vector256.Create(Unsafe.Add(ref weights, d));
+            var w = plain * Vector256.ConditionalSelect(rest & RestWeightedLanes, restWeight, one);
+            second = Vector256.MaxNative(second, Vector256.MinNative(first, x));
+            first = Vector256.MaxNative(first, x);
             weighted = Vector256.FusedMultiplyAdd(x, w, weighted);
             weight += w & valid;
-            var any = (ulong)Math.Min(valid.ExtractMostSignificantBits(), 1u);
+
+            var validBits = valid.ExtractMostSignificantBits();
+            var day = (ulong)((validBits | (0u - validBits)) >> 31) << (d & 63);
             if (d < 64)
             {
-                low |= any << d;
+                daysLow |= day;
             }
             else
             {
-                high |= any << (d - 64);
+                daysHigh |= day;
             }
         }
 
-        statistics.DaysLow = low;
-        statistics.DaysHigh = high;
+        statistics.Days = new UInt128(daysHigh, daysLow);
 
-        // Burst damping: no day counts for more than a multiple of the signal's typical active day. Steady
-        // users never reach the cap, so the second pass runs only when some day does.
-        var cap = Vector256.Create((float)ScoreModelV1.BurstCapMultiple) * sum / Vector256.MaxNative(active, one);
-        if (Vector256.GreaterThanAny(largest, cap))
+        // Burst damping: no day counts for more than a multiple of the signal's second-largest day (or of its
+        // average day, or a couple of counts, whichever is more). One frantic day cannot raise its own cap, and the
+        // cap never falls when any day rises, so more activity never lowers an average. Steady users never reach
+        // the cap, so the second pass runs only when some day does.
+        var cap = BurstCap(second, weighted / weight, (float)ScoreModelV1.MinimumBurstCap);
+        if (Vector256.GreaterThanAny(first, cap))
         {
+            weighted = zero;
             for (var d = 0; d < ScoringWindow.Days; d++)
             {
                 var a = Vector256.LoadUnsafe(ref start, (nuint)((d * stride) + FirstFlow));
-                var excess = Vector256.MaxNative((a & Vector256.Equals(a, a)) - cap, zero);
-                weighted -= excess * Vector256.Create(Unsafe.Add(ref weights, d) * (a.GetElement(0) == 0 ? RestDayWeight : 1f));
+                var x = Vector256.MinNative(Vector256.MaxNative(a & Vector256.Equals(a, a), zero), cap);
+                var rest = Vector256.Equals(Vector256.Shuffle(a, Vector256<int>.Zero), zero);
+                var w = Vector256.Create(Unsafe.Add(ref weights, d)) * Vector256.ConditionalSelect(rest & RestWeightedLanes, restWeight, one);
+                weighted = Vector256.FusedMultiplyAdd(x, w, weighted);
             }
         }
 
@@ -100,6 +113,17 @@ internal struct WindowStatistics
         // Levels: the latest value in the window.
         statistics.Audience = Latest(window.Values, SignalKind.AudienceSize);
         statistics.Lists = Latest(window.Values, SignalKind.ListMemberships);
+    }
+
+    /// <summary>
+    /// max(multiple * a busy day that is not the busiest, multiple * average day, floor): non-decreasing in every
+    /// day's value, so capping never makes more activity count for less. NaN (no data) leaves the floor.
+    /// </summary>
+    internal static Vector256<float> BurstCap(Vector256<float> busyDay, Vector256<float> averageDay, float floor)
+    {
+        var multiple = Vector256.Create((float)ScoreModelV1.BurstCapMultiple);
+        var average = averageDay & Vector256.Equals(averageDay, averageDay);
+        return Vector256.MaxNative(Vector256.MaxNative(multiple * busyDay, multiple * average), Vector256.Create(floor));
     }
 
     private static double Latest(float[] values, SignalKind signal)
