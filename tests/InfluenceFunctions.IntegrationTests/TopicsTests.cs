@@ -133,6 +133,11 @@ public sealed class TopicsTests(AzuriteFixture azurite)
 
         var ontology = await host.GetJsonAsync("/api/v1/topics");
         Assert.True(ontology.GetProperty("topics").GetArrayLength() >= 200);
+
+        // The partner's media-kit card shows the topics the user is known for.
+        using var card = await host.Http.GetAsync("/api/v1/users/u010/card.svg");
+        Assert.Equal(HttpStatusCode.OK, card.StatusCode);
+        Assert.Contains("Minnesota Twins", await card.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,7 +22,8 @@ public sealed class TopicsHandler(
     UserTokenValidator tokens,
     PlusKService plusK,
     IOptions<InfluenceOptions> options,
-    IOptions<TopicOptions> topicOptions)
+    IOptions<TopicOptions> topicOptions,
+    StoredUserTopics stored)
 {
     private const int MaxConcurrencyRetries = 8;
 
@@ -242,13 +243,6 @@ public sealed class TopicsHandler(
         };
     }
 
-    private async Task<(TopicProfile? Profile, HashSet<string> Hidden)> ReadAsync(string userId, CancellationToken cancellationToken)
-    {
-        var shard = Shards.KeyOf(userId, options.Value.ShardCount);
-        var topicsRow = tables.Topics.GetEntityIfExistsAsync<TableEntity>(shard, TopicRows.RowKey(TopicRows.Topics, userId), cancellationToken: cancellationToken);
-        var hiddenRow = tables.Topics.GetEntityIfExistsAsync<TableEntity>(shard, TopicRows.RowKey(TopicRows.Hidden, userId), cancellationToken: cancellationToken);
-        var topics = await topicsRow;
-        var hidden = await hiddenRow;
-        return (topics.HasValue ? PackedJson.Read<TopicProfile>(topics.Value!, "T") : null, TopicRows.HiddenTopics(hidden.HasValue ? hidden.Value : null));
-    }
+    private Task<(TopicProfile? Profile, HashSet<string> Hidden)> ReadAsync(string userId, CancellationToken cancellationToken) =>
+        stored.ReadAsync(userId, cancellationToken);
 }

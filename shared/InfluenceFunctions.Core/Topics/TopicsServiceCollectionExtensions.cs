@@ -22,6 +22,8 @@ public static class TopicsServiceCollectionExtensions
         services.AddSingleton<PlusKService>();
         services.AddSingleton<UserTokenValidator>();
         services.AddSingleton<PostIngestionHandler>();
+        services.AddSingleton<StoredUserTopics>();
+        services.AddSingleton<Partner.IUserTopicsProvider>(sp => sp.GetRequiredService<StoredUserTopics>());
         services.AddSingleton<TopicsHandler>();
         services.AddSingleton<PlusKHandler>();
         return services;
