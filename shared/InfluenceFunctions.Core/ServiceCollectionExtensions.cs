@@ -3,6 +3,7 @@ using InfluenceFunctions.Ingestion;
 using InfluenceFunctions.Nightly;
 using InfluenceFunctions.Partner;
 using InfluenceFunctions.Storage;
+using InfluenceFunctions.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -35,6 +36,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IngestionHandler>();
         services.AddSingleton<NightlyRunHandler>();
         services.AddPartnerApi();
+        services.AddWebhooks();
         return services;
     }
 }
