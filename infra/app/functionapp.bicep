@@ -140,6 +140,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       Influence__NightlySchedule: nightlySchedule
       Influence__TaskHubName: taskHubName
       Influence__ShardCount: string(shardCount)
+      // The webhook delivery queue (the queue trigger binds %Webhooks:QueueName%): "{Influence:TablePrefix}-webhooks".
+      Webhooks__QueueName: 'inf-webhooks'
       // Secrets: Key Vault references only.
       Security__ApiKeyPepper: '@Microsoft.KeyVault(SecretUri=${apiKeyPepperSecretUri})'
       Webhooks__SecretMasterKey: '@Microsoft.KeyVault(SecretUri=${webhookSecretMasterKeySecretUri})'

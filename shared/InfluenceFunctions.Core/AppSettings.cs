@@ -16,6 +16,7 @@ public static class AppSettings
         "Influence:NightlySchedule",
         "Influence:TaskHubName",
         "Influence:ShardCount",
+        "Webhooks:QueueName",
         "AzureWebJobsStorage:credential",
         "AzureWebJobsStorage:clientId",
         "AzureWebJobsStorage:blobServiceUri",

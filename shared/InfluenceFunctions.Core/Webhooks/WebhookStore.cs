@@ -151,7 +151,7 @@ public sealed class WebhookEventEntity : ITableEntity
     public DateTimeOffset? NextAttemptUtc { get; set; }
 }
 
-/// <summary>One delivery attempt, in the endpoint's partition of "webhookevents" (RK "att_{newest-first ticks}_{event id}_{attempt}").</summary>
+/// <summary>One delivery attempt, in the endpoint's partition of "webhookevents" (RK "att_{newest-first ticks}_{event id}_{attempt}_{random}").</summary>
 public sealed class WebhookAttemptEntity : ITableEntity
 {
     public const string Prefix = "att_";
@@ -189,7 +189,7 @@ public sealed class WebhookAttemptEntity : ITableEntity
     public TimeSpan? RetryAfter { get; set; }
 
     public static string KeyFor(DateTimeOffset at, string eventId, int attempt) =>
-        $"{Prefix}{(long.MaxValue - at.UtcTicks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture)}_{eventId}_{attempt:D2}";
+        $"{Prefix}{(long.MaxValue - at.UtcTicks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture)}_{eventId}_{attempt:D2}_{Random.Shared.Next(0x10000):x4}"; // Suffix: a replay in the same tick is another row.
 }
 
 /// <summary>The webhook tables and queues. Key design in docs/storage.md.</summary>
