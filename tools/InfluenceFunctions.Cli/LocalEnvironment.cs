@@ -36,6 +36,7 @@ internal sealed class LocalEnvironment : IAsyncDisposable
             builder.Configuration["Storage:ConnectionString"] = azurite.ConnectionString;
             builder.Configuration["Influence:ShardCount"] = shards.ToString(CultureInfo.InvariantCulture);
             builder.Configuration["LocalHost:RunSchedule"] = "false";
+            builder.Configuration["LocalHost:RunWebhooks"] = "false"; // Its queue polling would show in the benches' storage counts.
             builder.Configuration["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

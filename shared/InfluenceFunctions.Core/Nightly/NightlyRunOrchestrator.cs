@@ -58,7 +58,7 @@ public sealed class NightlyRunOrchestrator : TaskOrchestrator<NightlyRunInput, N
             NightlyRetry.Options);
 
         // Webhooks last: partners hear of the night only once its scores are all written and recorded.
-        await context.CallActivityAsync<Webhooks.DispatchWebhooksOutcome>(nameof(Webhooks.DispatchWebhooksActivity), new Webhooks.DispatchWebhooksInput(summary), NightlyRetry.Options);
+        summary = (await context.CallActivityAsync<Webhooks.DispatchWebhooksOutcome>(nameof(Webhooks.DispatchWebhooksActivity), new Webhooks.DispatchWebhooksInput(summary), NightlyRetry.Options)).Summary;
         context.SetCustomStatus(new RunProgress("completed", plan.ShardCount, plan.ShardCount, totals.UsersScored, totals.UsersUnscored));
         return summary;
     }

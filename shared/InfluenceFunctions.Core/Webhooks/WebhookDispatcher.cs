@@ -1,5 +1,7 @@
 using InfluenceFunctions.Nightly;
+using Azure.Data.Tables;
 using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -8,21 +10,21 @@ namespace InfluenceFunctions.Webhooks;
 /// <summary>Input of <see cref="DispatchWebhooksActivity"/>: the completed night.</summary>
 public sealed record DispatchWebhooksInput(NightlyRunSummary Summary);
 
-/// <summary>What the night's dispatch did.</summary>
-public sealed record DispatchWebhooksOutcome(int Endpoints, int EventsQueued);
+/// <summary>What the night's dispatch did, and the run summary with the dispatch's storage spend added.</summary>
+public sealed record DispatchWebhooksOutcome(int Endpoints, int EventsQueued, NightlyRunSummary Summary);
 
 /// <summary>
 /// The nightly run's last step: writes recalculation.completed for each endpoint that wants it, then puts every
 /// event of the night not queued yet on the delivery queue. A re-run (or a retried activity) finds them queued and
 /// sends nothing again.
 /// </summary>
-public sealed partial class WebhookDispatcher(WebhookStore store, WebhookOutbox outbox, ILogger<WebhookDispatcher> logger)
+public sealed partial class WebhookDispatcher(WebhookStore store, WebhookOutbox outbox, InfluenceTables tables, ILogger<WebhookDispatcher> logger)
 {
     public async Task<DispatchWebhooksOutcome> DispatchNightAsync(DispatchWebhooksInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        using var spend = StorageRequestCounter.BeginScope();
         var summary = input.Summary;
-        await store.CreateIfNotExistsAsync(cancellationToken);
         var endpoints = await store.ListEndpointsAsync(null, cancellationToken);
         var completed = new DateTimeOffset(summary.Day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         await outbox.AddIfAbsentAsync(
@@ -44,7 +46,18 @@ public sealed partial class WebhookDispatcher(WebhookStore store, WebhookOutbox 
         await Parallel.ForEachAsync(endpoints, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (endpoint, ct) =>
             Interlocked.Add(ref queued, await outbox.EnqueuePendingAsync(endpoint.EndpointId, from, to, ct)));
         LogDispatched(logger, summary.Day, queued, endpoints.Count);
-        return new DispatchWebhooksOutcome(endpoints.Count, queued);
+
+        // The run record counts this step too (its own update included: +1), so it still equals what storage billed.
+        var transactions = summary.StorageTransactions + spend.Count + 1;
+        var users = summary.UsersScored + summary.UsersUnscored;
+        var updated = summary with { StorageTransactions = transactions, TransactionsPerUser = users == 0 ? 0 : (double)transactions / users };
+        var record = new TableEntity(RunRecordEntity.Partition, DayKeys.Of(summary.Day))
+        {
+            [nameof(RunRecordEntity.StorageTransactions)] = updated.StorageTransactions,
+            [nameof(RunRecordEntity.TransactionsPerUser)] = updated.TransactionsPerUser,
+        };
+        await tables.Runs.UpdateEntityAsync(record, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken);
+        return new DispatchWebhooksOutcome(endpoints.Count, queued, updated);
     }
 
     /// <summary>

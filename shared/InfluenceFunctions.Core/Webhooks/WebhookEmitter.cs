@@ -25,17 +25,20 @@ internal sealed class NoUserTopicChanges : IUserTopicChanges
 /// score.changed (|change| at least the endpoint's threshold), score.milestone (25/50/75/90 crossed either way) and
 /// topic.gained/topic.lost, for every endpoint that wants them and whose filters match. Ids are deterministic per
 /// (night, user, type, endpoint), so a retried activity or a re-run night writes the same rows. Cost: one query of
-/// the (small) endpoints table, then 100-event transactions per endpoint.
+/// the (small) endpoints table per run and process, then 100-event transactions per endpoint.
 /// </summary>
 public sealed class WebhookEmitter(WebhookStore store, WebhookOutbox outbox, IUserTopicChanges topics) : IShardScoredObserver
 {
+    private readonly Lock endpointCacheLock = new();
+
+    private (string RunId, Task<IReadOnlyList<WebhookEndpointEntity>> Loaded) endpointCache = (string.Empty, Task.FromResult<IReadOnlyList<WebhookEndpointEntity>>([]));
+
     private static readonly string[] UserEventTypes = [WebhookEventTypes.ScoreChanged, WebhookEventTypes.ScoreMilestone, WebhookEventTypes.TopicGained, WebhookEventTypes.TopicLost];
 
     public async Task OnShardScoredAsync(ShardScored shard, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(shard);
-        await store.CreateIfNotExistsAsync(cancellationToken);
-        var endpoints = (await store.ListEndpointsAsync(null, cancellationToken))
+        var endpoints = (await EndpointsForAsync(shard.RunId, cancellationToken))
             .Where(e => UserEventTypes.Any(e.Wants))
             .Select(e => new Subscriber(e))
             .ToList();
@@ -111,6 +114,23 @@ public sealed class WebhookEmitter(WebhookStore store, WebhookOutbox outbox, IUs
         }
 
         await outbox.WriteAsync(events, cancellationToken);
+    }
+
+    /// <summary>
+    /// The endpoints, read once per run per process (every shard of a night would otherwise read the same table). An
+    /// endpoint registered during a run may miss that night's events from shards already loaded; a re-run includes it.
+    /// </summary>
+    private Task<IReadOnlyList<WebhookEndpointEntity>> EndpointsForAsync(string runId, CancellationToken cancellationToken)
+    {
+        lock (endpointCacheLock)
+        {
+            if (endpointCache.RunId != runId || endpointCache.Loaded.IsFaulted || endpointCache.Loaded.IsCanceled)
+            {
+                endpointCache = (runId, store.ListEndpointsAsync(null, cancellationToken));
+            }
+
+            return endpointCache.Loaded;
+        }
     }
 
     internal static OutboxEvent Event(WebhookEndpointEntity endpoint, DateOnly day, string subject, string type, DateTimeOffset occurred, object data) =>

@@ -61,8 +61,14 @@ public sealed partial class WebhookOutbox(WebhookStore store, TimeProvider clock
     /// <summary>Writes events whose payload may differ on a re-run (run summary, announcement): the first write wins.</summary>
     public async Task AddIfAbsentAsync(IEnumerable<OutboxEvent> events, CancellationToken cancellationToken)
     {
+        var list = events.ToList();
+        if (list.Count == 0)
+        {
+            return;
+        }
+
         await store.CreateIfNotExistsAsync(cancellationToken);
-        foreach (var e in events)
+        foreach (var e in list)
         {
             try
             {

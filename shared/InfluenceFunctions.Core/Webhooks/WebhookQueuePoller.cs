@@ -9,11 +9,11 @@ namespace InfluenceFunctions.Webhooks;
 /// The local host's stand-in for the Functions queue trigger: receives delivery messages, runs the same
 /// <see cref="WebhookDeliveryProcessor"/>, and deletes a message once it has been handled. A message whose processing
 /// throws becomes visible again; after <see cref="MaxDequeueCount"/> tries it goes to the poison queue, as the
-/// Functions host does with its default maxDequeueCount of 5.
+/// Functions host does (host.json: extensions.queues.maxDequeueCount = 8).
 /// </summary>
 public sealed partial class WebhookQueuePoller(WebhookStore store, WebhookDeliveryProcessor processor, IOptions<WebhookOptions> options, ILogger<WebhookQueuePoller> logger) : BackgroundService
 {
-    public const int MaxDequeueCount = 5;
+    public const int MaxDequeueCount = 8;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

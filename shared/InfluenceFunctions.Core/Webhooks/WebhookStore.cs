@@ -233,9 +233,16 @@ public sealed class WebhookStore(StorageClientFactory factory, IOptions<WebhookO
     {
         var filter = partnerId is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {partnerId}");
         var rows = new List<WebhookEndpointEntity>();
-        await foreach (var row in Endpoints.QueryAsync<WebhookEndpointEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        try
         {
-            rows.Add(row);
+            await foreach (var row in Endpoints.QueryAsync<WebhookEndpointEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+            {
+                rows.Add(row);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return []; // No endpoint was ever registered: the table is made with the first.
         }
 
         return rows;

@@ -24,6 +24,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
         ["Webhooks:Timeout"] = "00:00:01",
         ["Webhooks:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Webhooks:PollInterval"] = "00:00:00.050",
+        ["LocalHost:RunWebhooks"] = "true",
     };
 
     [Fact]
