@@ -149,6 +149,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       Auth__Issuer: authIssuer
       Auth__Audience: authAudience
       Auth__MetadataAddress: authMetadataAddress
+      // The webhook delivery queue (the queue trigger binds %Webhooks:QueueName%): "{Influence:TablePrefix}-webhooks".
+      Webhooks__QueueName: 'inf-webhooks'
       // Secrets: Key Vault references only.
       Security__ApiKeyPepper: '@Microsoft.KeyVault(SecretUri=${apiKeyPepperSecretUri})'
       Webhooks__SecretMasterKey: '@Microsoft.KeyVault(SecretUri=${webhookSecretMasterKeySecretUri})'

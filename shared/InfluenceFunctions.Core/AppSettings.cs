@@ -19,6 +19,7 @@ public static class AppSettings
         "Auth:Issuer",
         "Auth:Audience",
         "Auth:MetadataAddress",
+        "Webhooks:QueueName",
         "AzureWebJobsStorage:credential",
         "AzureWebJobsStorage:clientId",
         "AzureWebJobsStorage:blobServiceUri",

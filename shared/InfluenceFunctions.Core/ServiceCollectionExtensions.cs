@@ -3,6 +3,7 @@ using InfluenceFunctions.Ingestion;
 using InfluenceFunctions.Nightly;
 using InfluenceFunctions.Partner;
 using InfluenceFunctions.Storage;
+using InfluenceFunctions.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -36,6 +37,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<NightlyRunHandler>();
         services.AddPartnerApi();
         services.AddInfluenceTopics();
+        services.AddWebhooks();
         return services;
     }
 }

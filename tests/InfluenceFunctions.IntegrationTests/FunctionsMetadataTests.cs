@@ -51,6 +51,16 @@ public sealed class FunctionsMetadataTests
     [InlineData("UnhideUserTopic", "delete", ApiRoutes.UserTopicHidden, "anonymous")]
     [InlineData("GivePlusK", "post", ApiRoutes.UserPlusK, "anonymous")]
     [InlineData("GetPlusK", "get", ApiRoutes.UserPlusK, "anonymous")]
+    [InlineData("CreateWebhookEndpoint", "post", ApiRoutes.WebhookEndpoints, "anonymous")]
+    [InlineData("ListWebhookEndpoints", "get", ApiRoutes.WebhookEndpoints, "anonymous")]
+    [InlineData("GetWebhookEndpoint", "get", ApiRoutes.WebhookEndpoint, "anonymous")]
+    [InlineData("DeleteWebhookEndpoint", "delete", ApiRoutes.WebhookEndpoint, "anonymous")]
+    [InlineData("PauseWebhookEndpoint", "post", ApiRoutes.WebhookEndpointPause, "anonymous")]
+    [InlineData("ResumeWebhookEndpoint", "post", ApiRoutes.WebhookEndpointResume, "anonymous")]
+    [InlineData("RotateWebhookSecret", "post", ApiRoutes.WebhookEndpointRotateSecret, "anonymous")]
+    [InlineData("GetWebhookAttempts", "get", ApiRoutes.WebhookEndpointAttempts, "anonymous")]
+    [InlineData("ReplayWebhookEvent", "post", ApiRoutes.WebhookEventReplay, "anonymous")]
+    [InlineData("AnnounceModelVersion", "post", ApiRoutes.ModelAnnouncement, "admin")]
     public void ShouldServeEachRouteWithItsMethodAndAuthLevel(string function, string method, string route, string authLevel)
     {
         var trigger = TriggerOf(function);
@@ -68,6 +78,15 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("%Influence:NightlySchedule%", trigger.GetProperty("schedule").GetString());
         var bindings = Functions.Value["NightlyTimer"].GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString());
         Assert.Contains("durableClient", bindings);
+    }
+
+    [Fact]
+    public void ShouldDeliverWebhooksFromTheConfiguredQueue()
+    {
+        var trigger = TriggerOf("DeliverWebhook");
+        Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("%Webhooks:QueueName%", trigger.GetProperty("queueName").GetString());
+        Assert.Contains("Webhooks:QueueName", AppSettings.RequiredInAzure);
     }
 
     [Fact]

@@ -60,6 +60,7 @@ public sealed class TestHost : IAsyncDisposable
                 ["Influence:ShardCount"] = "8",
                 ["LocalHost:AdminKey"] = AdminKey,
                 ["LocalHost:RunSchedule"] = "false",
+                ["LocalHost:RunWebhooks"] = "false", // Its polling would show in the storage counters; webhook tests turn it on.
             });
             if (settings is not null)
             {

@@ -28,7 +28,7 @@ internal sealed class LocalEnvironment : IAsyncDisposable
 
     public DateOnly Night => App.Services.GetRequiredService<NightlyRunScheduler>().NightToScore();
 
-    public static async Task<LocalEnvironment> StartAsync(int shards)
+    public static async Task<LocalEnvironment> StartAsync(int shards, IDictionary<string, string?>? settings = null)
     {
         var azurite = await AzuriteProcess.StartAsync(Console.Error, CancellationToken.None);
         var app = LocalApp.Build([], builder =>
@@ -36,8 +36,13 @@ internal sealed class LocalEnvironment : IAsyncDisposable
             builder.Configuration["Storage:ConnectionString"] = azurite.ConnectionString;
             builder.Configuration["Influence:ShardCount"] = shards.ToString(CultureInfo.InvariantCulture);
             builder.Configuration["LocalHost:RunSchedule"] = "false";
+            builder.Configuration["LocalHost:RunWebhooks"] = "false"; // Its queue polling would show in the benches' storage counts.
             builder.Configuration["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
             builder.WebHost.UseUrls("http://127.0.0.1:0");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                builder.Configuration[key] = value;
+            }
         });
         await app.StartAsync();
         return new LocalEnvironment(azurite, app);

@@ -8,6 +8,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["import"] = ImportCommand.RunAsync,
     ["card-sample"] = CardSampleCommand.RunAsync,
     ["bench-lookups"] = BenchLookupsCommand.RunAsync,
+    ["bench-webhooks"] = BenchWebhooksCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

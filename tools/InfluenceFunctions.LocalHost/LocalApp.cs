@@ -40,6 +40,12 @@ public static class LocalApp
             builder.Services.AddHostedService<NightlyScheduleService>();
         }
 
+        // The Functions app's webhook queue trigger, as a poller over the same processing code.
+        if (builder.Configuration.GetValue("LocalHost:RunWebhooks", true))
+        {
+            builder.Services.AddHostedService<Webhooks.WebhookQueuePoller>();
+        }
+
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -85,6 +91,7 @@ public static class LocalApp
         admin.MapGet(ApiRoutes.Run, (string day, NightlyRunHandler handler, DurableTaskClient client, CancellationToken ct) => handler.GetAsync(day, client, ct));
         admin.MapGet(ApiRoutes.ShadowReport, (string version, NightlyRunHandler handler, CancellationToken ct) => handler.GetShadowReportAsync(version, ct));
         PartnerEndpoints.Map(api, admin);
+        WebhookEndpoints.Map(api, admin);
     }
 
     private static bool IsAdmin(HttpRequest request, string adminKey)

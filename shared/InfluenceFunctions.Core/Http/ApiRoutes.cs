@@ -48,4 +48,21 @@ public static class ApiRoutes
     public const string UserTopicHidden = "v1/users/{userId}/topics/{topicId}/hidden";
 
     public const string UserPlusK = "v1/users/{userId}/plusk";
+
+    // Partner webhooks (issue 6): partner routes through PartnerGate; the announcement is admin.
+    public const string WebhookEndpoints = "v1/webhooks/endpoints";
+
+    public const string WebhookEndpoint = "v1/webhooks/endpoints/{endpointId}";
+
+    public const string WebhookEndpointPause = "v1/webhooks/endpoints/{endpointId}/pause";
+
+    public const string WebhookEndpointResume = "v1/webhooks/endpoints/{endpointId}/resume";
+
+    public const string WebhookEndpointRotateSecret = "v1/webhooks/endpoints/{endpointId}/rotate-secret";
+
+    public const string WebhookEndpointAttempts = "v1/webhooks/endpoints/{endpointId}/attempts";
+
+    public const string WebhookEventReplay = "v1/webhooks/endpoints/{endpointId}/events/{eventId}/replay";
+
+    public const string ModelAnnouncement = "v1/manage/models/{version}/announce";
 }

@@ -30,10 +30,11 @@ public static class NightlyWorkflow
         registry.AddActivity<PlanRunActivity>();
         registry.AddActivity<ScoreShardActivity>();
         registry.AddActivity<CompleteRunActivity>();
+        registry.AddActivity<Webhooks.DispatchWebhooksActivity>();
     }
 
     /// <summary>Every orchestrator and activity name the workflows call; the Functions app must have a function of each name.</summary>
     public static IReadOnlyList<string> OrchestratorNames { get; } = [nameof(NightlyRunOrchestrator), nameof(ScoreShardRangeOrchestrator)];
 
-    public static IReadOnlyList<string> ActivityNames { get; } = [nameof(PlanRunActivity), nameof(ScoreShardActivity), nameof(CompleteRunActivity)];
+    public static IReadOnlyList<string> ActivityNames { get; } = [nameof(PlanRunActivity), nameof(ScoreShardActivity), nameof(CompleteRunActivity), nameof(Webhooks.DispatchWebhooksActivity)];
 }

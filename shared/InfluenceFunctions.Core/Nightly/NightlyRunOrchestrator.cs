@@ -56,6 +56,9 @@ public sealed class NightlyRunOrchestrator : TaskOrchestrator<NightlyRunInput, N
             nameof(CompleteRunActivity),
             new CompleteRunInput(plan, started, context.CurrentUtcDateTime, totals),
             NightlyRetry.Options);
+
+        // Webhooks last: partners hear of the night only once its scores are all written and recorded.
+        summary = (await context.CallActivityAsync<Webhooks.DispatchWebhooksOutcome>(nameof(Webhooks.DispatchWebhooksActivity), new Webhooks.DispatchWebhooksInput(summary), NightlyRetry.Options)).Summary;
         context.SetCustomStatus(new RunProgress("completed", plan.ShardCount, plan.ShardCount, totals.UsersScored, totals.UsersUnscored));
         return summary;
     }

@@ -19,7 +19,8 @@ public sealed class ShardScorer(
     ScoreModelCatalog models,
     IOptions<InfluenceOptions> options,
     Topics.ShardTopicScorer topics,
-    ILogger<ShardScorer> logger)
+    ILogger<ShardScorer> logger,
+    IEnumerable<IShardScoredObserver> observers)
 {
     /// <summary>Nights a user must have been scored before their engagement counts at full weight.</summary>
     public const int EstablishedNights = 7;
@@ -74,6 +75,11 @@ public sealed class ShardScorer(
 
         await topics.ScoreAsync(input.Day, shardKey, topicInputs, cancellationToken);
         await tables.Population.UpsertEntityAsync(PopulationSnapshot.ShardRow(input.Day, shardKey, scoredUsers), TableUpdateMode.Replace, cancellationToken);
+        foreach (var observer in observers)
+        {
+            await observer.OnShardScoredAsync(new ShardScored(input.Day, input.RunId, input.Shard, input.ModelVersion, live.Scored), cancellationToken);
+        }
+
         logger.LogInformation("Scored shard {Shard} for {Day}: {Scored} scored, {Unscored} unscored, {Transactions} storage transactions", input.Shard, input.Day, scored, unscored, spend.Count);
         var sampleSize = options.Value.CalibrationSamplePerShard;
         return new ShardOutcome(input.Shard, scored, unscored, skipped, spend.Count, live.Sample(sampleSize), shadow?.Sample(sampleSize) ?? []);
@@ -98,6 +104,9 @@ public sealed class ShardScorer(
         private readonly List<ScoreEntity> toWrite = [];
         private readonly List<(ulong Key, double Raw)> samples = [];
 
+        /// <summary>Every user this run scored, with their previous score (for <see cref="IShardScoredObserver"/>).</summary>
+        public List<UserScored> Scored { get; } = [];
+
         /// <summary>Scores a user; null when a newer night already holds their row.</summary>
         public ScoreResult? Score(ScoringInput userInput, IPopulationScores population, string runId)
         {
@@ -108,7 +117,9 @@ public sealed class ShardScorer(
             }
 
             row ??= new ScoreEntity(shardKey, userInput.UserId);
-            var result = model.Score(userInput with { Yesterday = ScoreRows.YesterdayFor(row, day) }, population, calibration);
+            var yesterday = ScoreRows.YesterdayFor(row, day);
+            var result = model.Score(userInput with { Yesterday = yesterday }, population, calibration);
+            Scored.Add(new UserScored(userInput.UserId, yesterday?.Score, yesterday?.Day, result.Score));
             ScoreRows.Apply(row, day, runId, result);
             toWrite.Add(row);
             if (result.Score is not null)

@@ -1,0 +1,103 @@
+using InfluenceFunctions.Nightly;
+using Azure.Data.Tables;
+using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace InfluenceFunctions.Webhooks;
+
+/// <summary>Input of <see cref="DispatchWebhooksActivity"/>: the completed night.</summary>
+public sealed record DispatchWebhooksInput(NightlyRunSummary Summary);
+
+/// <summary>What the night's dispatch did, and the run summary with the dispatch's storage spend added.</summary>
+public sealed record DispatchWebhooksOutcome(int Endpoints, int EventsQueued, NightlyRunSummary Summary);
+
+/// <summary>
+/// The nightly run's last step: writes recalculation.completed for each endpoint that wants it, then puts every
+/// event of the night not queued yet on the delivery queue. A re-run (or a retried activity) finds them queued and
+/// sends nothing again.
+/// </summary>
+public sealed partial class WebhookDispatcher(WebhookStore store, WebhookOutbox outbox, InfluenceTables tables, ILogger<WebhookDispatcher> logger)
+{
+    public async Task<DispatchWebhooksOutcome> DispatchNightAsync(DispatchWebhooksInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var spend = StorageRequestCounter.BeginScope();
+        var summary = input.Summary;
+        var endpoints = await store.ListEndpointsAsync(null, cancellationToken);
+        var completed = new DateTimeOffset(summary.Day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        await outbox.AddIfAbsentAsync(
+            endpoints.Where(e => e.Wants(WebhookEventTypes.RecalculationCompleted)).Select(e => WebhookEmitter.Event(e, summary.Day, "run", WebhookEventTypes.RecalculationCompleted, completed, new
+            {
+                day = summary.Day,
+                modelVersion = summary.ModelVersion,
+                usersScored = summary.UsersScored,
+                usersUnscored = summary.UsersUnscored,
+                usersSkipped = summary.UsersSkipped,
+                shards = summary.Shards,
+                durationSeconds = Math.Round(summary.DurationSeconds, 1),
+                shadowModelVersion = summary.ShadowModelVersion,
+            })),
+            cancellationToken);
+
+        var (from, to) = WebhookEventIds.DayRange(summary.Day);
+        var queued = 0;
+        await Parallel.ForEachAsync(endpoints, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (endpoint, ct) =>
+            Interlocked.Add(ref queued, await outbox.EnqueuePendingAsync(endpoint.EndpointId, from, to, ct)));
+        LogDispatched(logger, summary.Day, queued, endpoints.Count);
+
+        // The run record counts this step too (its own update included: +1), so it still equals what storage billed.
+        var transactions = summary.StorageTransactions + spend.Count + 1;
+        var users = summary.UsersScored + summary.UsersUnscored;
+        var updated = summary with { StorageTransactions = transactions, TransactionsPerUser = users == 0 ? 0 : (double)transactions / users };
+        var record = new TableEntity(RunRecordEntity.Partition, DayKeys.Of(summary.Day))
+        {
+            [nameof(RunRecordEntity.StorageTransactions)] = updated.StorageTransactions,
+            [nameof(RunRecordEntity.TransactionsPerUser)] = updated.TransactionsPerUser,
+        };
+        await tables.Runs.UpdateEntityAsync(record, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken);
+        return new DispatchWebhooksOutcome(endpoints.Count, queued, updated);
+    }
+
+    /// <summary>
+    /// model.version.changed: tells every endpoint that wants it about a planned switch to <paramref name="nextVersion"/>,
+    /// with the shadow diff report. One event per (report night, version, endpoint): announcing the same report again
+    /// sends nothing new. Returns how many endpoints were sent the announcement now.
+    /// </summary>
+    public async Task<int> AnnounceAsync(string liveVersion, string nextVersion, DateOnly reportDay, ShadowDiffReport report, DateTimeOffset now, DateTimeOffset? plannedSwitchUtc, string? note, CancellationToken cancellationToken)
+    {
+        await store.CreateIfNotExistsAsync(cancellationToken);
+        var endpoints = (await store.ListEndpointsAsync(null, cancellationToken)).Where(e => e.Wants(WebhookEventTypes.ModelVersionChanged)).ToList();
+        var events = endpoints.Select(e => WebhookEmitter.Event(e, reportDay, "model:" + nextVersion, WebhookEventTypes.ModelVersionChanged, now, new
+        {
+            currentVersion = liveVersion,
+            nextVersion,
+            plannedSwitchUtc,
+            note,
+            shadowReportDay = reportDay,
+            shadowReport = report,
+        })).ToList();
+        await outbox.AddIfAbsentAsync(events, cancellationToken);
+        var pending = new List<WebhookEventEntity>();
+        foreach (var e in events)
+        {
+            if (await store.GetEventAsync(e.EndpointId, e.EventId, cancellationToken) is { EnqueuedUtc: null } row)
+            {
+                pending.Add(row);
+            }
+        }
+
+        await outbox.EnqueueAsync(pending, WebhookEventStates.Queued, cancellationToken);
+        return pending.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhooks for {Day}: {Queued} events queued for {Endpoints} endpoints")]
+    private static partial void LogDispatched(ILogger logger, DateOnly day, int queued, int endpoints);
+}
+
+/// <summary>The nightly orchestration's webhook step (after the run record is written).</summary>
+public sealed class DispatchWebhooksActivity(WebhookDispatcher dispatcher) : TaskActivity<DispatchWebhooksInput, DispatchWebhooksOutcome>
+{
+    public override Task<DispatchWebhooksOutcome> RunAsync(TaskActivityContext context, DispatchWebhooksInput input) => dispatcher.DispatchNightAsync(input, CancellationToken.None);
+}
