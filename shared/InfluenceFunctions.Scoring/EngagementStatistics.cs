@@ -105,6 +105,7 @@ internal struct EngagementStatistics
         try
         {
             Span<ulong> days = stackalloc ulong[2]; // bit d: day index d has an edge
+            days.Clear();
             foreach (var e in outbound)
             {
                 if ((uint)e.DaysAgo > lastDay || !(e.Count > 0) || e.UserKey == self)

@@ -4,7 +4,7 @@ namespace InfluenceFunctions.Scoring;
 
 /// <summary>
 /// Influence score model v1. Three components, each 0-100: Reach (the audience that engages), Amplification
-/// (reshares and replies per post, shrunk towards a prior), Network (engagement weighted by the engagers'
+/// (reshares and replies received per post, with shrinkage), Network (engagement weighted by the engagers'
 /// previous scores). The raw index is their weighted sum; <see cref="Calibration"/> maps it to 1-100.
 /// Every parameter is a constant below; docs/score-model.md explains them in plain words.
 /// </summary>
@@ -13,7 +13,7 @@ public sealed partial class ScoreModelV1 : IScoreModel
     public const string ModelVersion = "v1";
 
     // Time.
-    /// <summary>A day's signals weigh half as much 30 days later.</summary>
+    /// <summary>A day's signals weigh half as much 45 days later (90-day window).</summary>
     public const double HalfLifeDays = 45;
 
     /// <summary>
@@ -22,15 +22,10 @@ public sealed partial class ScoreModelV1 : IScoreModel
     /// replies keep every day at full weight; a day with no posts data at all weighs fully.
     /// </summary>
     public const double RestDayWeight = 0.5;
-    
-    
-    
-    
-    
 
     /// <summary>
-    /// Burst damping: no day counts for more than this multiple of the signal's third-largest day in the window
-    /// (or of its mean day, or more than its second-largest day, whichever is most).
+    /// Burst damping: no day counts for more than this multiple of the signal's second-largest day in the window
+    /// (or of its average day, or <see cref="MinimumBurstCap"/>, whichever is most).
     /// </summary>
     public const double BurstCapMultiple = 2;
 
@@ -114,7 +109,6 @@ public sealed partial class ScoreModelV1 : IScoreModel
     public const double HoldBand = 0.35;
 
     private const int StackNetworks = 8;
-
 
     public string Version => ModelVersion;
 

@@ -50,38 +50,26 @@ internal struct WindowStatistics
         var zero = Vector256<float>.Zero;
         var one = Vector256<float>.One;
         var restWeight = Vector256.Create(RestDayWeight);
-        Vector256<float> first = zero, second = zero, weighted = zero, weight = zero;
+        Vector256<float> first = zero, second = zero, weighted = zero, weight = zero, weightedOdd = zero, weightOdd = zero;
         ulong daysLow = 0, daysHigh = 0;
-        for (var d = 0; d < ScoringWindow.Days; d++)
+        for (var d = 0; d < ScoringWindow.Days; d += 2)
         {
-            var a = Vector256.LoadUnsafe(ref start, (nuint)((d * stride) + FirstFlow));
-            var valid = Vector256.Equals(a, a);
-            var x = Vector256.MaxNative(a & valid, zero); // NaN and negative count as nothing
-
-            // A day without posts tells less about reach than a day with them: in the reach signals it weighs
-            // less, so a break costs less. Posts and the per-post signals keep every day at full weight.
-            // Branch-free: posts is broadcast to every lane and compared there.
-            var posts = Vector256.Shuffle(a, Vector256<int>.Zero);
-            var rest = Vector256.Equals(posts, zero);
-            var plain = Vector256.Create(Unsafe.Add(ref weights, d));
-            var w = plain * Vector256.ConditionalSelect(rest & RestWeightedLanes, restWeight, one);
-            second = Vector256.MaxNative(second, Vector256.MinNative(first, x));
-            first = Vector256.MaxNative(first, x);
-            weighted = Vector256.FusedMultiplyAdd(x, w, weighted);
-            weight += w & valid;
-
-            var validBits = valid.ExtractMostSignificantBits();
-            var day = (ulong)((validBits | (0u - validBits)) >> 31) << (d & 63);
+            // Two days per round with their own sums, so the two multiply-add chains overlap.
+            var even = Day(ref start, ref weights, d, ref first, ref second, ref weighted, ref weight);
+            var odd = Day(ref start, ref weights, d + 1, ref first, ref second, ref weightedOdd, ref weightOdd);
+            var bits = (even | (odd << 1)) << (d & 63);
             if (d < 64)
             {
-                daysLow |= day;
+                daysLow |= bits;
             }
             else
             {
-                daysHigh |= day;
+                daysHigh |= bits;
             }
         }
 
+        weighted += weightedOdd;
+        weight += weightOdd;
         statistics.Days = new UInt128(daysHigh, daysLow);
 
         // Burst damping: no day counts for more than a multiple of the signal's second-largest day (or of its
@@ -113,6 +101,36 @@ internal struct WindowStatistics
         // Levels: the latest value in the window.
         statistics.Audience = Latest(window.Values, SignalKind.AudienceSize);
         statistics.Lists = Latest(window.Values, SignalKind.ListMemberships);
+    }
+
+    /// <summary>One day of pass 1; returns 1 when the day has any value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Day(
+        ref float start,
+        ref float weights,
+        int d,
+        ref Vector256<float> first,
+        ref Vector256<float> second,
+        ref Vector256<float> weighted,
+        ref Vector256<float> weight)
+    {
+        var zero = Vector256<float>.Zero;
+        var a = Vector256.LoadUnsafe(ref start, (nuint)((d * ScoringWindow.SignalCount) + FirstFlow));
+        var valid = Vector256.Equals(a, a);
+        var x = Vector256.MaxNative(a & valid, zero); // NaN and negative count as nothing
+
+        // A day without posts tells less about reach than a day with them: in the reach signals it weighs less,
+        // so a break costs less. Posts and the per-post signals keep every day at full weight. Branch-free: posts
+        // is broadcast to every lane and compared there.
+        var rest = Vector256.Equals(Vector256.Shuffle(a, Vector256<int>.Zero), zero);
+        var w = Vector256.Create(Unsafe.Add(ref weights, d))
+            * Vector256.ConditionalSelect(rest & RestWeightedLanes, Vector256.Create(RestDayWeight), Vector256<float>.One);
+        second = Vector256.MaxNative(second, Vector256.MinNative(first, x));
+        first = Vector256.MaxNative(first, x);
+        weighted = Vector256.FusedMultiplyAdd(x, w, weighted);
+        weight += w & valid;
+        var validBits = valid.ExtractMostSignificantBits();
+        return (validBits | (0u - validBits)) >> 31;
     }
 
     /// <summary>
