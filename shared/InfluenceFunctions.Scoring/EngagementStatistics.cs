@@ -115,7 +115,7 @@ internal struct EngagementStatistics
 
                 var day = lastDay - e.DaysAgo;
                 days[day >> 6] |= 1UL << (day & 63);
-                outTable.Add(e.UserKey, e.Count * dayWeights[day], out _);
+                outTable.Add(e.UserKey, e.Count * dayWeights[day]);
             }
 
             // Pull the engagers' population slots into the cache all at once, so their memory accesses overlap.
@@ -136,7 +136,7 @@ internal struct EngagementStatistics
 
                 var day = lastDay - e.DaysAgo;
                 days[day >> 6] |= 1UL << (day & 63);
-                edgeSlots[i] = inTable.Add(e.UserKey, e.Count * dayWeights[day], out _);
+                edgeSlots[i] = inTable.Add(e.UserKey, e.Count * dayWeights[day]);
             }
 
             statistics.Days = new UInt128(days[1], days[0]);
@@ -170,27 +170,23 @@ internal struct EngagementStatistics
                 daySuspicious[day] += count * inSuspicion[slot];
             }
 
-            // Per engager: concentration and reciprocity.
-            double total = 0, squares = 0, reciprocalIn = 0;
+            // Per engager: concentration; reciprocity from the (smaller) outbound side, one probe per account.
+            double total = 0, squares = 0;
             foreach (var slot in inUsed[..inTable.Count])
             {
                 var count = inValues[slot];
                 total += count;
                 squares += count * count;
-                if (outTable.Contains(inKeys[slot]))
-                {
-                    reciprocalIn += count;
-                }
             }
 
-            double outTotal = 0, reciprocalOut = 0;
+            double outTotal = 0, reciprocalOut = 0, reciprocalIn = 0;
             foreach (var slot in outUsed[..outTable.Count])
             {
                 outTotal += outValues[slot];
-                if (inTable.Contains(outKeys[slot]))
-                {
-                    reciprocalOut += outValues[slot];
-                }
+                var inSlot = inTable.SlotOf(outKeys[slot]);
+                var found = inSlot >= 0;
+                reciprocalOut += found ? outValues[slot] : 0;
+                reciprocalIn += found ? inValues[Math.Max(inSlot, 0)] : 0;
             }
 
             // Ring: inbound comes back from the accounts this user engages, outbound goes to its engagers, and
@@ -390,48 +386,36 @@ internal struct EngagementStatistics
             return capacity;
         }
 
-        /// <summary>Adds <paramref name="amount"/> to the key's sum; returns its slot.</summary>
+        /// <summary>Adds <paramref name="amount"/> to the key's sum; returns its slot. Branch-free apart from probing.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Add(ulong key, double amount, out bool added)
+        public int Add(ulong key, double amount)
         {
             var slot = Home(key);
-            while (true)
+            while (values[slot] >= 0 && keys[slot] != key)
             {
-                if (values[slot] < 0)
-                {
-                    keys[slot] = key;
-                    values[slot] = amount;
-                    used[Count++] = slot;
-                    added = true;
-                    return slot;
-                }
-
-                if (keys[slot] == key)
-                {
-                    values[slot] += amount;
-                    added = false;
-                    return slot;
-                }
-
                 slot = (slot + 1) & mask;
             }
+
+            var previous = values[slot];
+            var added = previous < 0;
+            values[slot] = (added ? 0 : previous) + amount;
+            keys[slot] = key;
+            used[Count] = slot; // overwritten by the next new key unless this one is new
+            Count += added ? 1 : 0;
+            return slot;
         }
 
+        /// <summary>The key's slot, or -1.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly bool Contains(ulong key)
+        public readonly int SlotOf(ulong key)
         {
             var slot = Home(key);
-            while (values[slot] >= 0)
+            while (values[slot] >= 0 && keys[slot] != key)
             {
-                if (keys[slot] == key)
-                {
-                    return true;
-                }
-
                 slot = (slot + 1) & mask;
             }
 
-            return false;
+            return values[slot] >= 0 ? slot : -1;
         }
 
         private readonly int Home(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 32) & mask;
