@@ -38,6 +38,11 @@ public static class ServiceCollectionExtensions
         services.AddPartnerApi();
         services.AddInfluenceTopics();
         services.AddWebhooks();
+        services.AddOptions<Accounts.PrivacyOptions>().BindConfiguration(Accounts.PrivacyOptions.SectionName);
+        services.AddSingleton<Accounts.AccountStore>();
+        services.AddSingleton<Accounts.AccountExport>();
+        services.AddSingleton<Accounts.ErasureService>();
+        services.AddSingleton<AccountHandler>();
         return services;
     }
 }

@@ -61,6 +61,13 @@ public sealed class FunctionsMetadataTests
     [InlineData("GetWebhookAttempts", "get", ApiRoutes.WebhookEndpointAttempts, "anonymous")]
     [InlineData("ReplayWebhookEvent", "post", ApiRoutes.WebhookEventReplay, "anonymous")]
     [InlineData("AnnounceModelVersion", "post", ApiRoutes.ModelAnnouncement, "admin")]
+    [InlineData("GetAccount", "get", ApiRoutes.UserAccount, "anonymous")]
+    [InlineData("OptIn", "put", ApiRoutes.UserAccount, "anonymous")]
+    [InlineData("EraseAccount", "delete", ApiRoutes.UserAccount, "anonymous")]
+    [InlineData("GetErasure", "get", ApiRoutes.UserErasure, "anonymous")]
+    [InlineData("ConnectNetwork", "post", ApiRoutes.UserConnections, "anonymous")]
+    [InlineData("DisconnectNetwork", "delete", ApiRoutes.UserConnection, "anonymous")]
+    [InlineData("ExportAccount", "get", ApiRoutes.UserExport, "anonymous")]
     public void ShouldServeEachRouteWithItsMethodAndAuthLevel(string function, string method, string route, string authLevel)
     {
         var trigger = TriggerOf(function);

@@ -76,19 +76,19 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     {
         await using var host = await TestHost.StartAsync(azurite, Now);
         var batch = SmallPopulation.Batch(5, Today.AddDays(-1), 3);
-        using var first = await host.PutBatchAsync("batch-1", batch);
+        using var first = await host.PutMembersBatchAsync("batch-1", batch);
         Assert.Equal("applied", (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         var afterFirst = await RowsAsync(host.Tables.Signals);
 
-        using var again = await host.PutBatchAsync("batch-1", batch);
+        using var again = await host.PutMembersBatchAsync("batch-1", batch);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal("already-applied", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
 
-        using var conflicting = await host.PutBatchAsync("batch-1", SmallPopulation.Batch(6, Today.AddDays(-1), 3));
+        using var conflicting = await host.PutMembersBatchAsync("batch-1", SmallPopulation.Batch(6, Today.AddDays(-1), 3));
         Assert.Equal(HttpStatusCode.Conflict, conflicting.StatusCode);
 
         // The same data under a new id sets the same values: nothing doubles.
-        using var replay = await host.PutBatchAsync("batch-2", batch);
+        using var replay = await host.PutMembersBatchAsync("batch-2", batch);
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
         Assert.Equal(afterFirst, await RowsAsync(host.Tables.Signals));
         Assert.Equal(5, afterFirst.Count);

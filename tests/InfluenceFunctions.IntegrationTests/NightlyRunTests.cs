@@ -16,13 +16,13 @@ public sealed class NightlyRunTests(AzuriteFixture azurite)
     public async Task ShouldScoreIngestedUsersThroughTheDurableRunAndServeThem()
     {
         await using var host = await TestHost.StartAsync(azurite, Now);
-        using (var put = await host.PutBatchAsync("seed-1", SmallPopulation.Batch(30, Night, 30)))
+        using (var put = await host.PutMembersBatchAsync("seed-1", SmallPopulation.Batch(30, Night, 30)))
         {
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
 
         // A user with only two days of data: too little to score.
-        using (var sparse = await host.PutBatchAsync("seed-2", SmallPopulation.Batch(1, Night, 2, firstUser: 900)))
+        using (var sparse = await host.PutMembersBatchAsync("seed-2", SmallPopulation.Batch(1, Night, 2, firstUser: 900)))
         {
             Assert.Equal(HttpStatusCode.OK, sparse.StatusCode);
         }
@@ -58,7 +58,7 @@ public sealed class NightlyRunTests(AzuriteFixture azurite)
     public async Task ShouldWriteTheSameRowsWhenTheSameNightRunsAgain()
     {
         await using var host = await TestHost.StartAsync(azurite, Now);
-        using (await host.PutBatchAsync("seed", SmallPopulation.Batch(20, Night, 30)))
+        using (await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(20, Night, 30)))
         {
         }
 
@@ -77,7 +77,7 @@ public sealed class NightlyRunTests(AzuriteFixture azurite)
     public async Task ShouldFanOutThroughSubOrchestrationsWhenShardsAreMany()
     {
         await using var host = await TestHost.StartAsync(azurite, Now, new Dictionary<string, string?> { ["Influence:ShardsPerSubOrchestration"] = "3" });
-        using (await host.PutBatchAsync("seed", SmallPopulation.Batch(25, Night, 20)))
+        using (await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(25, Night, 20)))
         {
         }
 
@@ -92,7 +92,7 @@ public sealed class NightlyRunTests(AzuriteFixture azurite)
     public async Task ShouldReportProgressAsShardsComplete()
     {
         await using var host = await TestHost.StartAsync(azurite, Now);
-        using (await host.PutBatchAsync("seed", SmallPopulation.Batch(40, Night, 30)))
+        using (await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(40, Night, 30)))
         {
         }
 

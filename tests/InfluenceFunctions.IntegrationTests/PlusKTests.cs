@@ -185,7 +185,7 @@ public sealed class PlusKTests(AzuriteFixture azurite)
     {
         var host = await TestHost.StartAsync(azurite, Now, TestTokens.Settings);
         await TopicsTests.SeedAsync(host);
-        using (var sparse = await host.PutBatchAsync("sparse", SmallPopulation.Batch(1, Night, 2, firstUser: 900)))
+        using (var sparse = await host.PutMembersBatchAsync("sparse", SmallPopulation.Batch(1, Night, 2, firstUser: 900)))
         {
             Assert.Equal(HttpStatusCode.OK, sparse.StatusCode);
         }

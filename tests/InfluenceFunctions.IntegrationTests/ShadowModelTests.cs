@@ -15,7 +15,7 @@ public sealed class ShadowModelTests(AzuriteFixture azurite)
         var settings = new Dictionary<string, string?> { ["Influence:ShadowModelVersion"] = "v1-plus5" };
         await using var host = await TestHost.StartAsync(azurite, new DateTimeOffset(2026, 11, 28, 3, 0, 0, TimeSpan.Zero), settings, services =>
             services.AddSingleton<IScoreModel>(new ShiftedModel(ScoreModels.Get("v1"), "v1-plus5", 5)));
-        await host.PutBatchAsync("seed", SmallPopulation.Batch(20, Night, 30));
+        await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(20, Night, 30));
 
         var summary = await host.RunNightAsync(Night);
         Assert.Equal("v1-plus5", summary.ShadowModelVersion);

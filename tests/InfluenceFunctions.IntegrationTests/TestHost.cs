@@ -1,13 +1,14 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using InfluenceFunctions.Accounts;
 using InfluenceFunctions.LocalHost;
 using InfluenceFunctions.Nightly;
 using InfluenceFunctions.Partner;
 using InfluenceFunctions.Storage;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -111,6 +112,43 @@ public sealed class TestHost : IAsyncDisposable
 
     public async Task<HttpResponseMessage> PutBatchAsync(string batchId, object body) =>
         await Http.SendAsync(Admin(HttpMethod.Put, $"/api/v1/ingest/batches/{batchId}", JsonContent.Create(body)));
+
+    /// <summary>
+    /// The usual set-up of a test population: every person with signals in the batch opts in and connects the networks
+    /// the batch has for them (handle = their id, through <see cref="AccountStore"/>), then the batch is put. The opt-in
+    /// rules themselves are tested with the bare <see cref="PutBatchAsync"/> (AccountTests).
+    /// </summary>
+    public async Task<HttpResponseMessage> PutMembersBatchAsync(string batchId, object body)
+    {
+        await EnrollAsync(body);
+        return await PutBatchAsync(batchId, body);
+    }
+
+    /// <summary>As <see cref="PutMembersBatchAsync"/>, for a post batch.</summary>
+    public async Task<HttpResponseMessage> PutMembersPostsAsync(string batchId, object body)
+    {
+        await EnrollAsync(body);
+        return await Http.SendAsync(Admin(HttpMethod.Put, $"/api/v1/ingest/posts/{batchId}", JsonContent.Create(body)));
+    }
+
+    /// <summary>Opts in everyone with signals or posts in <paramref name="body"/> and connects the networks they have there.</summary>
+    public async Task EnrollAsync(object body)
+    {
+        var root = JsonSerializer.SerializeToElement(body);
+        var signals = (root.TryGetProperty("signals", out var items) || root.TryGetProperty("posts", out items) ? items.EnumerateArray() : default)
+            .Select(s => (User: s.GetProperty("userId").GetString()!, Network: s.GetProperty("network").GetString()!))
+            .Distinct()
+            .GroupBy(s => s.User, s => s.Network);
+        var accounts = Services.GetRequiredService<AccountStore>();
+        await Parallel.ForEachAsync(signals, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (user, ct) =>
+        {
+            await accounts.OptInAsync(user.Key, ct);
+            foreach (var network in user)
+            {
+                await accounts.ConnectAsync(user.Key, network, user.Key.ToLowerInvariant(), ct);
+            }
+        });
+    }
 
     public async ValueTask DisposeAsync()
     {

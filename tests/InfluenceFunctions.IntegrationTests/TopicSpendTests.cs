@@ -37,7 +37,7 @@ public sealed class TopicSpendTests(AzuriteFixture azurite, ITestOutputHelper ou
         {
             var posts = Enumerable.Range(batch * 500, 500).SelectMany(u => Enumerable.Range(0, 10).Select(p =>
                 TopicPosts.Post(DemoPopulation.UserId(u), night.AddDays(-p), $"p{p}", Texts[(u + p) % Texts.Length] + (p % 2 == 0 ? " #mntwins" : ""), reactions: (u * 7) % 50)));
-            using var put = await host.Http.SendAsync(host.Admin(HttpMethod.Put, $"/api/v1/ingest/posts/spend-{batch}", JsonContent.Create(new { posts })));
+            using var put = await host.PutMembersPostsAsync($"spend-{batch}", new { posts });
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
 

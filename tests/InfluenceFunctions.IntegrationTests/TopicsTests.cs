@@ -47,25 +47,25 @@ public sealed class TopicsTests(AzuriteFixture azurite)
     {
         await using var host = await TestHost.StartAsync(azurite, Now);
         var batch = TopicPosts.Batch(Night);
-        using (var first = await host.Http.SendAsync(host.Admin(HttpMethod.Put, "/api/v1/ingest/posts/p1", JsonContent.Create(batch))))
+        using (var first = await host.PutMembersPostsAsync("p1", batch))
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
 
         var rows = await RowsAsync(host.Tables.Topics);
         Assert.Equal(4, rows.Count);
-        using (var again = await host.Http.SendAsync(host.Admin(HttpMethod.Put, "/api/v1/ingest/posts/p1", JsonContent.Create(batch))))
+        using (var again = await host.PutMembersPostsAsync("p1", batch))
         {
             Assert.Equal("already-applied", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         }
 
-        using (var conflict = await host.Http.SendAsync(host.Admin(HttpMethod.Put, "/api/v1/ingest/posts/p1", JsonContent.Create(new { posts = new[] { TopicPosts.Post("u010", Night, "x", "other") } }))))
+        using (var conflict = await host.PutMembersPostsAsync("p1", new { posts = new[] { TopicPosts.Post("u010", Night, "x", "other") } }))
         {
             Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
         }
 
         // The same posts under a new batch id replace themselves: still six posts for u010.
-        using (await host.Http.SendAsync(host.Admin(HttpMethod.Put, "/api/v1/ingest/posts/p2", JsonContent.Create(batch))))
+        using (await host.PutMembersPostsAsync("p2", batch))
         {
         }
 
@@ -152,7 +152,7 @@ public sealed class TopicsTests(AzuriteFixture azurite)
             "bourbon", "tequila", "chocolate", "sneakers", "woodworking",
         };
         var posts = subjects.SelectMany((s, i) => new[] { TopicPosts.Post("u020", Night, $"a{i}", $"Loving {s} lately", reactions: i), TopicPosts.Post("u020", Night.AddDays(-1), $"b{i}", $"More {s} today", reactions: i) });
-        using (await host.Http.SendAsync(host.Admin(HttpMethod.Put, "/api/v1/ingest/posts/many", JsonContent.Create(new { posts }))))
+        using (await host.PutMembersPostsAsync("many", new { posts }))
         {
         }
 
@@ -247,12 +247,12 @@ public sealed class TopicsTests(AzuriteFixture azurite)
 
     internal static async Task SeedAsync(TestHost host)
     {
-        using (var signals = await host.PutBatchAsync("seed", SmallPopulation.Batch(30, Night, 30)))
+        using (var signals = await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(30, Night, 30)))
         {
             Assert.Equal(HttpStatusCode.OK, signals.StatusCode);
         }
 
-        using var posts = await host.Http.SendAsync(host.Admin(HttpMethod.Put, "/api/v1/ingest/posts/seed", JsonContent.Create(TopicPosts.Batch(Night))));
+        using var posts = await host.PutMembersPostsAsync("seed", TopicPosts.Batch(Night));
         Assert.Equal(HttpStatusCode.OK, posts.StatusCode);
     }
 

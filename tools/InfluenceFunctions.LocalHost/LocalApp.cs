@@ -92,6 +92,7 @@ public static class LocalApp
         admin.MapGet(ApiRoutes.ShadowReport, (string version, NightlyRunHandler handler, CancellationToken ct) => handler.GetShadowReportAsync(version, ct));
         PartnerEndpoints.Map(api, admin);
         WebhookEndpoints.Map(api, admin);
+        AccountEndpoints.Map(api);
     }
 
     private static bool IsAdmin(HttpRequest request, string adminKey)

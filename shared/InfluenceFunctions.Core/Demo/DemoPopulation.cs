@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using InfluenceFunctions.Accounts;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage;
 
@@ -75,7 +76,9 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
         TableEntity BuildRow(Profile p, List<(ulong, int, float)> inbox, List<(ulong, int, float)> outbox, int first, int last, Random rng)
         {
             var userId = UserId(p.Index);
-            var row = new TableEntity(Shards.KeyOf(userId, options.ShardCount), userId);
+            // Every demo person opted in and connected their networks (their handle is their id) on the first day.
+            var optedIn = new DateTimeOffset(DateOnly.FromDayNumber(first).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var row = Account.NewRow(Shards.KeyOf(userId, options.ShardCount), userId, optedIn, p.Networks.Select(n => new Connection(n.Network, userId, optedIn)));
             foreach (var (network, audience) in p.Networks)
             {
                 var series = PackedSeries.Empty();

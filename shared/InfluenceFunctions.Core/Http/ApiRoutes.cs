@@ -65,4 +65,15 @@ public static class ApiRoutes
     public const string WebhookEventReplay = "v1/webhooks/endpoints/{endpointId}/events/{eventId}/replay";
 
     public const string ModelAnnouncement = "v1/manage/models/{version}/announce";
+
+    // People in control (issue 8): the person's own account, with their bearer token.
+    public const string UserAccount = "v1/users/{userId}/account";
+
+    public const string UserConnections = "v1/users/{userId}/account/connections";
+
+    public const string UserConnection = "v1/users/{userId}/account/connections/{connectionId}";
+
+    public const string UserExport = "v1/users/{userId}/account/export";
+
+    public const string UserErasure = "v1/users/{userId}/account/erasure";
 }

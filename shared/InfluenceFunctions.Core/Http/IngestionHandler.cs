@@ -75,6 +75,7 @@ public sealed class IngestionHandler(IngestionService ingestion, TimeProvider cl
                 status = receipt.Outcome == IngestionOutcome.Applied ? "applied" : "already-applied",
                 receipt.Signals,
                 receipt.Engagements,
+                receipt.IgnoredSignals,
             }),
         };
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
+using InfluenceFunctions.Accounts;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage;
 
@@ -125,12 +126,12 @@ public sealed class GraphImporter(InfluenceTables tables, InfluenceOptions optio
                 series.Set(day, values);
             }
 
-            var row = new TableEntity(Shards.KeyOf(userId, options.ShardCount), userId)
-            {
-                [SignalRows.WindowColumn(Network)] = series.Encode(),
-                [SignalRows.InboundColumn] = PackedEngagements.Pack(user.Inbound),
-                [SignalRows.OutboundColumn] = PackedEngagements.Pack(user.Outbound),
-            };
+            // An imported graph stands for a population that signed up: everyone in it is opted in with this network connected.
+            var optedIn = new DateTimeOffset(DateOnly.FromDayNumber(firstDay).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var row = Account.NewRow(Shards.KeyOf(userId, options.ShardCount), userId, optedIn, [new Connection(Network, userId, optedIn)]);
+            row[SignalRows.WindowColumn(Network)] = series.Encode();
+            row[SignalRows.InboundColumn] = PackedEngagements.Pack(user.Inbound);
+            row[SignalRows.OutboundColumn] = PackedEngagements.Pack(user.Outbound);
             rows.Add(row);
         }
 

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using InfluenceFunctions.Accounts;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,8 @@ public enum IngestionOutcome
     ConflictingBatchId,
 }
 
-public sealed record IngestionReceipt(string BatchId, IngestionOutcome Outcome, int Signals, int Engagements, int Users);
+/// <param name="IgnoredSignals">Signal items not stored: their person has not opted in, or has not connected that network.</param>
+public sealed record IngestionReceipt(string BatchId, IngestionOutcome Outcome, int Signals, int Engagements, int Users, int IgnoredSignals = 0);
 
 /// <summary>
 /// Applies a validated batch to the signals table. Values are set, never added (a day's signals and a
@@ -53,11 +55,12 @@ public sealed class IngestionService(InfluenceTables tables, IOptions<InfluenceO
 
         var shardCount = options.Value.ShardCount;
         var byShard = updates.GroupBy(u => Shards.KeyOf(u.Key, shardCount), StringComparer.Ordinal);
+        var ignoredSignals = 0;
         await Parallel.ForEachAsync(byShard, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (shard, ct) =>
         {
             foreach (var chunk in shard.Chunk(TableBatches.MaxBatch))
             {
-                await ApplyChunkAsync(shard.Key, chunk, ct);
+                Interlocked.Add(ref ignoredSignals, await ApplyChunkAsync(shard.Key, chunk, ct));
             }
         });
 
@@ -78,32 +81,46 @@ public sealed class IngestionService(InfluenceTables tables, IOptions<InfluenceO
             // The same batch applied concurrently; the data is the same either way.
         }
 
-        return new IngestionReceipt(batchId, IngestionOutcome.Applied, signals.Count, engagements.Count, updates.Count);
+        return new IngestionReceipt(batchId, IngestionOutcome.Applied, signals.Count, engagements.Count, updates.Count, ignoredSignals);
     }
 
-    private async Task ApplyChunkAsync(string shardKey, KeyValuePair<string, UserUpdate>[] chunk, CancellationToken cancellationToken)
+    /// <summary>Applies a chunk of one shard's updates; returns how many signal items were ignored (not opted in, network not connected).</summary>
+    private async Task<int> ApplyChunkAsync(string shardKey, KeyValuePair<string, UserUpdate>[] chunk, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var actions = new List<TableTransactionAction>(chunk.Length);
+            var ignored = 0;
             foreach (var (userId, update) in chunk)
             {
+                // Only an opted-in person has a row; for anyone else nothing is stored under their id. Their engagement
+                // still counts, anonymously, in the row of the opted-in person they engaged (that person's own update).
                 var response = await tables.Signals.GetEntityIfExistsAsync<TableEntity>(shardKey, userId, cancellationToken: cancellationToken);
-                var row = response.HasValue ? response.Value! : new TableEntity(shardKey, userId);
-                update.ApplyTo(row);
-                actions.Add(response.HasValue
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, row.ETag)
-                    : new TableTransactionAction(TableTransactionActionType.Add, row));
+                var account = response.HasValue ? Account.Read(response.Value!) : null;
+                if (account is not { OptedIn: true })
+                {
+                    ignored += update.Signals.Count;
+                    continue;
+                }
+
+                var row = response.Value!;
+                ignored += update.ApplyTo(row, account);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, row.ETag));
             }
 
             try
             {
-                await tables.Signals.SubmitTransactionAsync(actions, cancellationToken);
-                return;
+                if (actions.Count > 0)
+                {
+                    await tables.Signals.SubmitTransactionAsync(actions, cancellationToken);
+                }
+
+                return ignored;
             }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxConcurrencyRetries)
+            catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412 && attempt < MaxConcurrencyRetries)
             {
-                // Another batch changed one of these rows between our read and write: read again and redo.
+                // Another batch (or a connection change, or an erasure) changed one of these rows between our read and
+                // write: read again and redo. An erased person's row is gone by then, so nothing is written for them.
             }
         }
     }
@@ -116,10 +133,18 @@ public sealed class IngestionService(InfluenceTables tables, IOptions<InfluenceO
 
         public List<(ulong Key, int Day, float Count)> Outbound { get; } = [];
 
-        public void ApplyTo(TableEntity row)
+        /// <summary>Applies the update; returns how many signal items were ignored because their network is not connected.</summary>
+        public int ApplyTo(TableEntity row, Account account)
         {
+            var ignored = 0;
             foreach (var group in Signals.GroupBy(s => s.Network, StringComparer.Ordinal))
             {
+                if (!account.IsConnected(group.Key))
+                {
+                    ignored += group.Count();
+                    continue;
+                }
+
                 var column = SignalRows.WindowColumn(group.Key);
                 var series = PackedSeries.Decode(row.GetBinary(column));
                 foreach (var (_, day, values) in group)
@@ -132,6 +157,7 @@ public sealed class IngestionService(InfluenceTables tables, IOptions<InfluenceO
 
             Merge(row, SignalRows.InboundColumn, Inbound);
             Merge(row, SignalRows.OutboundColumn, Outbound);
+            return ignored;
         }
 
         private static void Merge(TableEntity row, string column, List<(ulong Key, int Day, float Count)> edges)

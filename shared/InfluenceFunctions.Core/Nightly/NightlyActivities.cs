@@ -31,10 +31,16 @@ public static class NightlyWorkflow
         registry.AddActivity<ScoreShardActivity>();
         registry.AddActivity<CompleteRunActivity>();
         registry.AddActivity<Webhooks.DispatchWebhooksActivity>();
+        registry.AddOrchestrator<Accounts.ErasureOrchestrator>();
+        registry.AddActivity<Accounts.SweepErasureActivity>();
+        registry.AddActivity<Accounts.NotifyErasureActivity>();
+        registry.AddActivity<Accounts.NightInProgressActivity>();
+        registry.AddActivity<Accounts.CompleteErasureActivity>();
     }
 
     /// <summary>Every orchestrator and activity name the workflows call; the Functions app must have a function of each name.</summary>
-    public static IReadOnlyList<string> OrchestratorNames { get; } = [nameof(NightlyRunOrchestrator), nameof(ScoreShardRangeOrchestrator)];
+    public static IReadOnlyList<string> OrchestratorNames { get; } = [nameof(NightlyRunOrchestrator), nameof(ScoreShardRangeOrchestrator), nameof(Accounts.ErasureOrchestrator)];
 
-    public static IReadOnlyList<string> ActivityNames { get; } = [nameof(PlanRunActivity), nameof(ScoreShardActivity), nameof(CompleteRunActivity), nameof(Webhooks.DispatchWebhooksActivity)];
+    public static IReadOnlyList<string> ActivityNames { get; } = [nameof(PlanRunActivity), nameof(ScoreShardActivity), nameof(CompleteRunActivity), nameof(Webhooks.DispatchWebhooksActivity),
+        nameof(Accounts.SweepErasureActivity), nameof(Accounts.NotifyErasureActivity), nameof(Accounts.NightInProgressActivity), nameof(Accounts.CompleteErasureActivity)];
 }

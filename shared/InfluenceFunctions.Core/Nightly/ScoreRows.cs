@@ -60,6 +60,37 @@ public static class ScoreRows
         row.History = ScoreHistory.Set(row.History, day, result.Score is { } score ? (byte)score : ScoreHistory.Unscored);
     }
 
+    /// <summary>The status of a stored result whose person has no connected network: never served.</summary>
+    public const string WithdrawnStatus = "withdrawn";
+
+    public static bool IsWithdrawn(ScoreEntity row) => row?.Current.Status == WithdrawnStatus;
+
+    /// <summary>Records that <paramref name="day"/> did not score the person because they have no connected network.</summary>
+    public static void Withdraw(ScoreEntity row, DateOnly day, string runId)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var before = row.Current;
+        if (row.Day.Length > 0 && row.Day != dayText)
+        {
+            row.PrevDay = row.Day;
+            row.Previous = Copy(row.Current);
+        }
+
+        row.Day = dayText;
+        row.RunId = runId;
+        row.Current = new ScoreSnapshotColumns
+        {
+            ModelVersion = before.ModelVersion,
+            NightsScored = before.NightsScored,
+            Status = WithdrawnStatus,
+            Reason = "no connected network",
+            Drivers = "{}",
+        };
+        row.Moves = "[]";
+        row.History = ScoreHistory.Set(row.History, day, ScoreHistory.Unscored);
+    }
+
     /// <summary>The stored current result as the model's type (moves left out).</summary>
     public static ScoreResult ToResult(ScoreEntity row)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
+using InfluenceFunctions.Accounts;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage;
 using Microsoft.Extensions.Logging;
@@ -41,14 +42,23 @@ public sealed class ShardScorer(
         int scored = 0, unscored = 0, skipped = 0;
         await foreach (var signals in tables.Signals.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {shardKey}"), maxPerPage: 1000, cancellationToken: cancellationToken))
         {
+            if (!Account.Quick(signals).Eligible)
+            {
+                // Opted in but no network connected (any more): not scored, not listed, not looked up, until they connect one.
+                live.Withdraw(signals.RowKey, input.RunId);
+                shadow?.Withdraw(signals.RowKey, input.RunId);
+                topicInputs[signals.RowKey] = null;
+                continue;
+            }
+
             var userInput = SignalRows.ToScoringInput(signals, input.Day, null);
             if (userInput.Networks.Count == 0)
             {
-                continue; // Engagement-only row: an account that engages our users but has no connected network of its own.
+                continue; // Connected, but no signals have arrived yet.
             }
 
-            var result = live.Score(userInput, population, input.RunId);
-            shadow?.Score(userInput, population, input.RunId);
+            var result = live.Score(userInput, population, input.RunId, signals);
+            shadow?.Score(userInput, population, input.RunId, signals);
             switch (result)
             {
                 case null:
@@ -108,7 +118,7 @@ public sealed class ShardScorer(
         public List<UserScored> Scored { get; } = [];
 
         /// <summary>Scores a user; null when a newer night already holds their row.</summary>
-        public ScoreResult? Score(ScoringInput userInput, IPopulationScores population, string runId)
+        public ScoreResult? Score(ScoringInput userInput, IPopulationScores population, string runId, TableEntity accountRow)
         {
             rows.TryGetValue(userInput.UserId, out var row);
             if (row is not null && string.CompareOrdinal(row.Day, dayText) > 0)
@@ -118,7 +128,7 @@ public sealed class ShardScorer(
 
             row ??= new ScoreEntity(shardKey, userInput.UserId);
             var yesterday = ScoreRows.YesterdayFor(row, day);
-            var result = model.Score(userInput with { Yesterday = yesterday }, population, calibration);
+            var result = ConnectionMoves.Describe(model.Score(userInput with { Yesterday = yesterday }, population, calibration), accountRow);
             Scored.Add(new UserScored(userInput.UserId, yesterday?.Score, yesterday?.Day, result.Score));
             ScoreRows.Apply(row, day, runId, result);
             toWrite.Add(row);
@@ -128,6 +138,16 @@ public sealed class ShardScorer(
             }
 
             return result;
+        }
+
+        /// <summary>Marks the stored result withdrawn (once): the person has no connected network, so nothing is served.</summary>
+        public void Withdraw(string userId, string runId)
+        {
+            if (rows.TryGetValue(userId, out var row) && string.CompareOrdinal(row.Day, dayText) <= 0 && !(row.Day == dayText && ScoreRows.IsWithdrawn(row)))
+            {
+                ScoreRows.Withdraw(row, day, runId);
+                toWrite.Add(row);
+            }
         }
 
         public Task WriteAsync(CancellationToken cancellationToken) => TableBatches.UpsertAsync(table, toWrite, TableUpdateMode.Replace, cancellationToken);

@@ -91,6 +91,10 @@ public sealed class ScoreReader : IRunCompletedObserver
         foreach (var id in missing)
         {
             rows.TryGetValue(id, out var row);
+            if (row is not null && ScoreRows.IsWithdrawn(row))
+            {
+                row = null; // No connected network: the person is not looked up (their history stays theirs, in the export).
+            }
             var hasSignals = row is null && signals.TryGetValue(id, out var signalRow)
                 && signalRow.Any(c => c.Key.StartsWith("W_", StringComparison.Ordinal) && c.Value is byte[]);
             var lookup = new ScoreLookup(id, row, hasSignals, FreshUntil(row, now, nextRun, latestNight));
@@ -103,6 +107,9 @@ public sealed class ScoreReader : IRunCompletedObserver
 
         return answers;
     }
+
+    /// <summary>Drops one person from this instance's cache (an erasure).</summary>
+    public void Forget(string userId) => cache.TryRemove(userId, out _);
 
     public Task OnRunCompletedAsync(NightlyRunSummary summary, CancellationToken cancellationToken)
     {

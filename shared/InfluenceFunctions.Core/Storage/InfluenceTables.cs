@@ -50,7 +50,15 @@ public sealed class InfluenceTables(StorageClientFactory factory)
     /// query, best first. PK "~state" holds what the last rebuild wrote.</summary>
     public TableClient Leaders { get; } = factory.Table("leaders");
 
-    public IEnumerable<TableClient> All => [Signals, Scores, ShadowScores, ShadowReports, Population, Calibration, Runs, IngestBatches, Topics, TopicNights, Leaders];
+    /// <summary>PK = stored network name, RK = account handle or id (normalized), column UserId: who holds a network
+    /// account, so one account is never connected to two people (an insert that conflicts is the 409).</summary>
+    public TableClient Connections { get; } = factory.Table("connections");
+
+    /// <summary>PK = shard, RK = erasure token (keyed hash of the user id). While an erasure runs the row holds the user id
+    /// and their connections; when it is done only the token and times stay, so the row no longer names anyone.</summary>
+    public TableClient Erasures { get; } = factory.Table("erasures");
+
+    public IEnumerable<TableClient> All => [Signals, Scores, ShadowScores, ShadowReports, Population, Calibration, Runs, IngestBatches, Topics, TopicNights, Leaders, Connections, Erasures];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
@@ -18,8 +19,12 @@ public sealed class StorageClientFactory
     private readonly Lazy<TableServiceClient> tableService;
     private readonly Lazy<QueueServiceClient> queueService;
 
-    public StorageClientFactory(IOptions<StorageOptions> storage, IOptions<InfluenceOptions> influence, StorageRequestCounter counter)
+    private readonly HttpPipelinePolicy[] extraPolicies;
+
+    /// <param name="extraPolicies">Policies added to every client after the counter (tests inject faults this way).</param>
+    public StorageClientFactory(IOptions<StorageOptions> storage, IOptions<InfluenceOptions> influence, StorageRequestCounter counter, IEnumerable<HttpPipelinePolicy>? extraPolicies = null)
     {
+        this.extraPolicies = extraPolicies?.ToArray() ?? [];
         this.storage = storage.Value;
         this.influence = influence.Value;
         this.counter = counter;
@@ -42,6 +47,11 @@ public sealed class StorageClientFactory
     {
         var options = new TableClientOptions();
         options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+        foreach (var policy in extraPolicies)
+        {
+            options.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        }
+
         options.Retry.MaxRetries = 5;
         if (!string.IsNullOrWhiteSpace(storage.ConnectionString))
         {

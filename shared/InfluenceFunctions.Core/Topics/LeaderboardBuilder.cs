@@ -52,6 +52,51 @@ public sealed class LeaderboardBuilder(InfluenceTables tables, IOptions<TopicOpt
         await WriteStateAsync(new LeaderState(next, []), cancellationToken);
     }
 
+    /// <summary>
+    /// Takes a person off every leaderboard now (an erasure): their entries are deleted and the rebuild state forgets
+    /// them, so the next rebuild does not see a difference to repair. Returns how many rows were changed.
+    /// </summary>
+    public async Task<int> RemoveAsync(string userId, CancellationToken cancellationToken)
+    {
+        var stateResponse = await tables.Leaders.GetEntityIfExistsAsync<TableEntity>(StatePartition, StateRow, cancellationToken: cancellationToken);
+        if (!stateResponse.HasValue)
+        {
+            return 0;
+        }
+
+        var state = PackedJson.Read<LeaderState>(stateResponse.Value!, "S") ?? LeaderState.Empty;
+        var changed = 0;
+        foreach (var (topic, list) in state.Lists)
+        {
+            foreach (var entry in list.Where(c => c.U == userId).ToList())
+            {
+                await tables.Leaders.DeleteEntityAsync(topic, RowKey(entry.S, entry.U), Azure.ETag.All, cancellationToken);
+                list.Remove(entry);
+                changed++;
+            }
+        }
+
+        // Topics mid-rebuild may hold entries the state does not list yet: look in those partitions too.
+        foreach (var topic in state.Dirty)
+        {
+            await foreach (var row in tables.Leaders.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {topic}"), maxPerPage: 1000, select: ["RowKey", "UserId"], cancellationToken: cancellationToken))
+            {
+                if (row.GetString("UserId") == userId)
+                {
+                    await tables.Leaders.DeleteEntityAsync(topic, row.RowKey, Azure.ETag.All, cancellationToken);
+                    changed++;
+                }
+            }
+        }
+
+        if (changed > 0)
+        {
+            await WriteStateAsync(state, cancellationToken);
+        }
+
+        return changed;
+    }
+
     public static string RowKey(int score, string userId) => (100 - score).ToString("D3", System.Globalization.CultureInfo.InvariantCulture) + "|" + userId;
 
     private async Task RewriteAsync(string topic, List<LeaderCandidate> leaders, CancellationToken cancellationToken)

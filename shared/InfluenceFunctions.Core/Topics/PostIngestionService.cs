@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using InfluenceFunctions.Accounts;
 using InfluenceFunctions.Ingestion;
 using InfluenceFunctions.Storage;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace InfluenceFunctions.Topics;
 /// <see cref="MaxPostsPerUser"/> are dropped. Idempotent as signal ingestion is: the batch id record (table
 /// "ingestbatches", RK "posts") is written last, rows are written per shard in 100-entity transactions with ETags.
 /// </summary>
-public sealed class PostIngestionService(InfluenceTables tables, IOptions<InfluenceOptions> options, TimeProvider clock)
+public sealed class PostIngestionService(InfluenceTables tables, IOptions<InfluenceOptions> options, TimeProvider clock, AccountStore accounts)
 {
     /// <summary>Posts kept per user (the newest first); a heavier poster's older posts add little to their topics.</summary>
     public const int MaxPostsPerUser = 1_000;
@@ -88,11 +89,19 @@ public sealed class PostIngestionService(InfluenceTables tables, IOptions<Influe
             var actions = new List<TableTransactionAction>(chunk.Length);
             foreach (var user in chunk)
             {
+                // As with signals: only an opted-in person's posts on a network they connected are kept (one point read).
+                var account = await accounts.GetAsync(user.Key, cancellationToken);
+                var connected = user.Where(p => account.OptedIn && account.IsConnected(p.Network!)).ToList();
+                if (connected.Count == 0)
+                {
+                    continue;
+                }
+
                 var rowKey = TopicRows.RowKey(TopicRows.Posts, user.Key);
                 var response = await tables.Topics.GetEntityIfExistsAsync<TableEntity>(shardKey, rowKey, cancellationToken: cancellationToken);
                 var row = response.HasValue ? response.Value! : new TableEntity(shardKey, rowKey);
                 var stored = Read(row).ToDictionary(p => (p.Network, p.Id));
-                foreach (var item in user)
+                foreach (var item in connected)
                 {
                     var post = ToStored(item);
                     stored[(post.Network, post.Id)] = post;
@@ -106,7 +115,11 @@ public sealed class PostIngestionService(InfluenceTables tables, IOptions<Influe
 
             try
             {
-                await tables.Topics.SubmitTransactionAsync(actions, cancellationToken);
+                if (actions.Count > 0)
+                {
+                    await tables.Topics.SubmitTransactionAsync(actions, cancellationToken);
+                }
+
                 return;
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxConcurrencyRetries)

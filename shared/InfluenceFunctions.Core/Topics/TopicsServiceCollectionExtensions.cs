@@ -17,7 +17,8 @@ public static class TopicsServiceCollectionExtensions
         services.AddSingleton<TopicAttributor>();
         services.AddSingleton<PlusKGraphCache>();
         services.AddSingleton<ShardTopicScorer>();
-        services.AddSingleton<IRunCompletionStep, LeaderboardBuilder>();
+        services.AddSingleton<LeaderboardBuilder>();
+        services.AddSingleton<IRunCompletionStep>(sp => sp.GetRequiredService<LeaderboardBuilder>());
         services.AddSingleton<PostIngestionService>();
         services.AddSingleton<PlusKService>();
         services.AddSingleton<UserTokenValidator>();

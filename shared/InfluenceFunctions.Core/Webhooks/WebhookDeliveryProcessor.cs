@@ -143,6 +143,12 @@ public sealed partial class WebhookDeliveryProcessor(
             await SetEndpointStatusAsync(endpoint, WebhookStatuses.Failing, $"Event {row.EventId} failed {delivery.Attempt} attempts (last: {Describe(attempt)}); it is in the poison queue and can be replayed.", cancellationToken);
         }
 
+        if (row.Type == WebhookEventTypes.UserErased && result is DeliveryResult.Delivered or DeliveryResult.Failed)
+        {
+            // The one event that must name an erased person: once delivered (or given up on) it no longer does.
+            state["Payload"] = WebhookOutbox.Payload(row.Type, now, new { redacted = true });
+        }
+
         await WriteStateAsync(row, state, attempt, cancellationToken);
         LogAttempt(logger, row.EventId, delivery.Attempt, attempt.StatusCode, attempt.Outcome, attempt.LatencyMs);
         return result;

@@ -14,8 +14,9 @@ public static class WebhookEventTypes
     public const string TopicLost = "topic.lost";
     public const string RecalculationCompleted = "recalculation.completed";
     public const string ModelVersionChanged = "model.version.changed";
+    public const string UserErased = "user.erased";
 
-    public static IReadOnlyList<string> All { get; } = [ScoreChanged, ScoreMilestone, TopicGained, TopicLost, RecalculationCompleted, ModelVersionChanged];
+    public static IReadOnlyList<string> All { get; } = [ScoreChanged, ScoreMilestone, TopicGained, TopicLost, RecalculationCompleted, ModelVersionChanged, UserErased];
 
     /// <summary>The scores a score.milestone event is about, crossed either way.</summary>
     public static IReadOnlyList<int> Milestones { get; } = [25, 50, 75, 90];

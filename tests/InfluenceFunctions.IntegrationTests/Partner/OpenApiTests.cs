@@ -64,8 +64,8 @@ public sealed class OpenApiTests
             foreach (var operation in path.Value.EnumerateObject().Where(o => Verbs.Contains(o.Name)))
             {
                 var schemes = operation.Value.GetProperty("security").EnumerateArray().SelectMany(s => s.EnumerateObject().Select(p => p.Name)).ToList();
-                // End-user actions (hide a topic, +K) are the user's own: a bearer token, not a partner key.
-                var endUser = path.Name.EndsWith("/hidden", StringComparison.Ordinal) || path.Name.EndsWith("/plusk", StringComparison.Ordinal);
+                // End-user actions (hide a topic, +K, the person's account) are the user's own: a bearer token, not a partner key.
+                var endUser = path.Name.EndsWith("/hidden", StringComparison.Ordinal) || path.Name.EndsWith("/plusk", StringComparison.Ordinal) || path.Name.Contains("/account", StringComparison.Ordinal);
                 var expected = path.Name == "/openapi.json" ? [] : path.Name.StartsWith("/v1/manage/", StringComparison.Ordinal) || path.Name.StartsWith("/v1/ingest/", StringComparison.Ordinal) ? new[] { "functionKey" } : endUser ? ["userToken"] : ["apiKey"];
                 Assert.True(expected.SequenceEqual(schemes), $"{operation.Name} {path.Name}: {string.Join(",", schemes)}");
             }

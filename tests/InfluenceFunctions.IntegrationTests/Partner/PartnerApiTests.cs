@@ -20,14 +20,14 @@ public sealed class PartnerApiTests(AzuriteFixture azurite)
     internal static async Task<TestHost> ScoredHostAsync(AzuriteFixture azurite, IDictionary<string, string?>? settings = null)
     {
         var host = await TestHost.StartAsync(azurite, Now, settings);
-        using (var put = await host.PutBatchAsync("seed", SmallPopulation.Batch(30, Night, 30)))
+        using (var put = await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(30, Night, 30)))
         {
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
 
         await host.RunNightAsync(Night.AddDays(-1));
         await host.RunNightAsync(Night);
-        using (var late = await host.PutBatchAsync("late", SmallPopulation.Batch(1, Night, 5, firstUser: 900)))
+        using (var late = await host.PutMembersBatchAsync("late", SmallPopulation.Batch(1, Night, 5, firstUser: 900)))
         {
             Assert.Equal(HttpStatusCode.OK, late.StatusCode);
         }
@@ -99,7 +99,7 @@ public sealed class PartnerApiTests(AzuriteFixture azurite)
     public async Task ShouldServeServedStateFromTheCacheUntilARunCompletesThenTheNewNight()
     {
         await using var host = await TestHost.StartAsync(azurite, Now);
-        using (await host.PutBatchAsync("seed", SmallPopulation.Batch(10, Night, 30)))
+        using (await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(10, Night, 30)))
         {
         }
 

@@ -74,10 +74,10 @@ public sealed class WebhookTests(AzuriteFixture azurite)
         await using var host = await TestHost.StartAsync(azurite, Now, Fast());
         var (endpointId, secret) = await RegisterAsync(host, receiver.Url, [WebhookEventTypes.ScoreChanged, WebhookEventTypes.ScoreMilestone, WebhookEventTypes.RecalculationCompleted], minScoreChange: 1);
         receiver.Secrets.Add(secret);
-        await host.PutBatchAsync("seed", SmallPopulation.Batch(30, Night, 30));
-        await host.PutBatchAsync("late", SmallPopulation.Batch(10, Night, 3, firstUser: 40)); // New accounts: their scores move a lot.
+        await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(30, Night, 30));
+        await host.PutMembersBatchAsync("late", SmallPopulation.Batch(10, Night, 3, firstUser: 40)); // New accounts: their scores move a lot.
         await host.RunNightAsync(Night.AddDays(-1));
-        await host.PutBatchAsync("boost", Boost(Night, 5));
+        await host.PutMembersBatchAsync("boost", Boost(Night, 5));
         await host.RunNightAsync(Night);
 
         // What should have been sent, from the score rows themselves.
@@ -291,7 +291,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
             Assert.Equal(HttpStatusCode.NotFound, early.StatusCode); // No shadow report yet.
         }
 
-        await host.PutBatchAsync("seed", SmallPopulation.Batch(10, Night, 30));
+        await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(10, Night, 30));
         await host.RunNightAsync(Night);
         var body = JsonContent.Create(new { plannedSwitchUtc = "2026-12-01T02:00:00Z", note = "v1-next goes live" });
         using var first = await host.Http.SendAsync(host.Admin(HttpMethod.Post, "/api/v1/manage/models/v1-next/announce", body));
