@@ -1,5 +1,5 @@
-using InfluenceFunctions.Accounts;
 using InfluenceFunctions.Http;
+using InfluenceFunctions.People;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

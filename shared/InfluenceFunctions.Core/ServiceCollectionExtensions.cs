@@ -38,10 +38,10 @@ public static class ServiceCollectionExtensions
         services.AddPartnerApi();
         services.AddInfluenceTopics();
         services.AddWebhooks();
-        services.AddOptions<Accounts.PrivacyOptions>().BindConfiguration(Accounts.PrivacyOptions.SectionName);
-        services.AddSingleton<Accounts.AccountStore>();
-        services.AddSingleton<Accounts.AccountExport>();
-        services.AddSingleton<Accounts.ErasureService>();
+        services.AddOptions<People.PrivacyOptions>().BindConfiguration(People.PrivacyOptions.SectionName);
+        services.AddSingleton<People.AccountStore>();
+        services.AddSingleton<People.AccountExport>();
+        services.AddSingleton<People.ErasureService>();
         services.AddSingleton<AccountHandler>();
         return services;
     }

@@ -1,14 +1,14 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using InfluenceFunctions.Accounts;
 using InfluenceFunctions.LocalHost;
 using InfluenceFunctions.Nightly;
 using InfluenceFunctions.Partner;
+using InfluenceFunctions.People;
 using InfluenceFunctions.Storage;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using InfluenceFunctions.Accounts;
+using InfluenceFunctions.People;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using InfluenceFunctions.Accounts;
 using InfluenceFunctions.Auth;
 using InfluenceFunctions.Ingestion;
+using InfluenceFunctions.People;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using InfluenceFunctions.Accounts;
+using InfluenceFunctions.People;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage;
 

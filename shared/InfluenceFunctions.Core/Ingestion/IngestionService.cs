@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using InfluenceFunctions.Accounts;
+using InfluenceFunctions.People;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage;
 using Microsoft.Extensions.Options;

@@ -31,16 +31,16 @@ public static class NightlyWorkflow
         registry.AddActivity<ScoreShardActivity>();
         registry.AddActivity<CompleteRunActivity>();
         registry.AddActivity<Webhooks.DispatchWebhooksActivity>();
-        registry.AddOrchestrator<Accounts.ErasureOrchestrator>();
-        registry.AddActivity<Accounts.SweepErasureActivity>();
-        registry.AddActivity<Accounts.NotifyErasureActivity>();
-        registry.AddActivity<Accounts.NightInProgressActivity>();
-        registry.AddActivity<Accounts.CompleteErasureActivity>();
+        registry.AddOrchestrator<People.ErasureOrchestrator>();
+        registry.AddActivity<People.SweepErasureActivity>();
+        registry.AddActivity<People.NotifyErasureActivity>();
+        registry.AddActivity<People.NightInProgressActivity>();
+        registry.AddActivity<People.CompleteErasureActivity>();
     }
 
     /// <summary>Every orchestrator and activity name the workflows call; the Functions app must have a function of each name.</summary>
-    public static IReadOnlyList<string> OrchestratorNames { get; } = [nameof(NightlyRunOrchestrator), nameof(ScoreShardRangeOrchestrator), nameof(Accounts.ErasureOrchestrator)];
+    public static IReadOnlyList<string> OrchestratorNames { get; } = [nameof(NightlyRunOrchestrator), nameof(ScoreShardRangeOrchestrator), nameof(People.ErasureOrchestrator)];
 
     public static IReadOnlyList<string> ActivityNames { get; } = [nameof(PlanRunActivity), nameof(ScoreShardActivity), nameof(CompleteRunActivity), nameof(Webhooks.DispatchWebhooksActivity),
-        nameof(Accounts.SweepErasureActivity), nameof(Accounts.NotifyErasureActivity), nameof(Accounts.NightInProgressActivity), nameof(Accounts.CompleteErasureActivity)];
+        nameof(People.SweepErasureActivity), nameof(People.NotifyErasureActivity), nameof(People.NightInProgressActivity), nameof(People.CompleteErasureActivity)];
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using InfluenceFunctions.Accounts;
 using InfluenceFunctions.Ingestion;
+using InfluenceFunctions.People;
 using InfluenceFunctions.Storage;
 using Microsoft.Extensions.Options;
 

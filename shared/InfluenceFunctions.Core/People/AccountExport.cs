@@ -7,7 +7,7 @@ using InfluenceFunctions.Topics;
 using InfluenceFunctions.Webhooks;
 using Microsoft.Extensions.Options;
 
-namespace InfluenceFunctions.Accounts;
+namespace InfluenceFunctions.People;
 
 /// <summary>
 /// Everything stored about a person, as one document: their account, signals (per network and day), engagement

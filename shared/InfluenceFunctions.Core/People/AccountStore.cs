@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using InfluenceFunctions.Storage;
 using Microsoft.Extensions.Options;
 
-namespace InfluenceFunctions.Accounts;
+namespace InfluenceFunctions.People;
 
 public enum ConnectOutcome
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using InfluenceFunctions.Scoring;
 
-namespace InfluenceFunctions.Accounts;
+namespace InfluenceFunctions.People;
 
 /// <summary>
 /// Says in the explanation that a score moved because the person connected or disconnected a network. The model

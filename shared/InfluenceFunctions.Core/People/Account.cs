@@ -2,7 +2,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using InfluenceFunctions.Storage;
 
-namespace InfluenceFunctions.Accounts;
+namespace InfluenceFunctions.People;
 
 /// <summary>A network account the person connected. <see cref="Network"/> is the stored network name, so a Facebook
 /// page ("facebookpage") is a connection of its own, separate from the personal profile ("facebook").</summary>

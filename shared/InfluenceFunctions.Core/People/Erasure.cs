@@ -11,7 +11,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
-namespace InfluenceFunctions.Accounts;
+namespace InfluenceFunctions.People;
 
 /// <summary>Settings of section "Privacy".</summary>
 public sealed class PrivacyOptions
