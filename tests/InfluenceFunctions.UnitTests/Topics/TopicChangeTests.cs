@@ -64,8 +64,8 @@ public sealed class TopicChangeTests
     public async Task ShouldHandAShardsChangesOverOnceAndOnlyForTheUsersAsked()
     {
         var ledger = new TopicChangeLedger(Options.Create(new InfluenceOptions { ShardCount = 8 }));
-        var shard = Storage.Shards.KeyOf("u1", 8);
-        ledger.Record(Night, shard, [new Webhooks.TopicChange("u1", "wine", true, 0.4)]);
+        var shard = InfluenceFunctions.Storage.Shards.KeyOf("u1", 8);
+        ledger.Record(Night, shard, [new InfluenceFunctions.Webhooks.TopicChange("u1", "wine", true, 0.4)]);
         Assert.Empty(await ledger.ChangesAsync(Night.AddDays(-1), ["u1"], CancellationToken.None));
         Assert.Single(await ledger.ChangesAsync(Night, ["u1"], CancellationToken.None));
         Assert.Empty(await ledger.ChangesAsync(Night, ["u1"], CancellationToken.None));
