@@ -10,8 +10,10 @@ namespace InfluenceFunctions.Topics;
 /// computed. Storage spend per shard: one partition query of table "topics" (posts, +K, topics and hidden rows
 /// together), the topics rows written in 100-entity transactions, and one transaction of two hand-over rows
 /// (this shard's +K graph and leaderboard candidates). Deterministic: the same night re-run writes the same rows.
+/// It also compares each user's visible topics with the previous night's (<see cref="VisibleTopics"/>) from the rows
+/// it already read, and hands the changes to the webhook emitter through <see cref="TopicChangeLedger"/>.
 /// </summary>
-public sealed class ShardTopicScorer(InfluenceTables tables, TopicAttributor attributor, PlusKGraphCache graphs, IOptions<TopicOptions> options)
+public sealed class ShardTopicScorer(InfluenceTables tables, TopicAttributor attributor, PlusKGraphCache graphs, IOptions<TopicOptions> options, TopicOntology ontology, TopicChangeLedger changes)
 {
     public const string GraphRowPrefix = "graph-";
     public const string GraphRowEnd = "graph.";
@@ -31,30 +33,40 @@ public sealed class ShardTopicScorer(InfluenceTables tables, TopicAttributor att
 
         var actions = new List<TableTransactionAction>();
         var candidates = new SortedDictionary<string, List<LeaderCandidate>>(StringComparer.Ordinal);
+        var topicChanges = new List<Webhooks.TopicChange>();
         foreach (var (userId, score) in results.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
             rows.TryGetValue((TopicRows.Topics, userId), out var existing);
+            var hidden = TopicRows.HiddenTopics(rows.GetValueOrDefault((TopicRows.Hidden, userId)));
+            var yesterday = VisibleTopics.YesterdayFor(existing, night, hidden, ontology);
             if (score is not { } userScore)
             {
-                if (existing is not null)
+                if (existing is not null && yesterday is { Topics.Count: > 0 } lostAll)
+                {
+                    // Unscored tonight: no influence to be about anything. The row stays one night, empty, to remember
+                    // what was lost (so a re-run finds the same topic.lost); the next unscored night deletes it.
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, TopicsRow(shardKey, userId, new TopicProfile(DayText(night), []), [], lostAll)));
+                    topicChanges.AddRange(VisibleTopics.Compare(userId, lostAll.Topics, new SortedDictionary<string, double>(), hidden));
+                }
+                else if (existing is not null)
                 {
                     actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, existing, Azure.ETag.All));
                 }
 
-                continue; // Unscored tonight: no influence to be about anything.
+                continue;
             }
 
             var posts = rows.TryGetValue((TopicRows.Posts, userId), out var postsRow) ? PostIngestionService.Read(postsRow) : [];
-            var hidden = TopicRows.HiddenTopics(rows.GetValueOrDefault((TopicRows.Hidden, userId)));
             var profile = TopicScorer.Score(attributor, night, userScore, posts, graph.ReceivedBy(UserKeys.Of(userId)), hidden);
             if (profile.Topics.Count == 0 && existing is null)
             {
                 continue;
             }
 
-            var row = new TableEntity(shardKey, TopicRows.RowKey(TopicRows.Topics, userId)) { ["Day"] = profile.Day, ["Count"] = profile.Topics.Count };
-            PackedJson.Write(row, "T", profile);
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+            var tonight = VisibleTopics.Of(profile, hidden, ontology);
+            var compared = yesterday ?? (null, tonight); // A row of a later night (an old night re-run): nothing to say.
+            topicChanges.AddRange(VisibleTopics.Compare(userId, compared.Topics, tonight, hidden));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, TopicsRow(shardKey, userId, profile, tonight, compared)));
             foreach (var topic in profile.Topics.Where(t => !hidden.Contains(t.TopicId)))
             {
                 (candidates.TryGetValue(topic.TopicId, out var list) ? list : candidates[topic.TopicId] = []).Add(new LeaderCandidate(userId, topic.Score));
@@ -65,6 +77,8 @@ public sealed class ShardTopicScorer(InfluenceTables tables, TopicAttributor att
         {
             await tables.Topics.SubmitTransactionAsync(chunk, cancellationToken);
         }
+
+        changes.Record(night, shardKey, topicChanges);
 
         var size = options.Value.LeaderboardSize;
         var leaders = candidates.ToDictionary(c => c.Key, c => LeaderCandidate.Rank(c.Value).Take(size).ToList(), StringComparer.Ordinal);
@@ -88,6 +102,16 @@ public sealed class ShardTopicScorer(InfluenceTables tables, TopicAttributor att
             [new TableTransactionAction(TableTransactionActionType.UpsertReplace, graphRow), new TableTransactionAction(TableTransactionActionType.UpsertReplace, leadersRow)],
             cancellationToken);
     }
+
+    private static TableEntity TopicsRow(string shardKey, string userId, TopicProfile profile, SortedDictionary<string, double> visible, (string? Day, SortedDictionary<string, double> Topics) yesterday)
+    {
+        var row = new TableEntity(shardKey, TopicRows.RowKey(TopicRows.Topics, userId)) { ["Day"] = profile.Day, ["Count"] = profile.Topics.Count };
+        PackedJson.Write(row, "T", profile);
+        VisibleTopics.Write(row, visible, yesterday);
+        return row;
+    }
+
+    private static string DayText(DateOnly night) => night.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>A user on a topic's leaderboard.</summary>

@@ -17,6 +17,8 @@ public static class TopicsServiceCollectionExtensions
         services.AddSingleton<TopicAttributor>();
         services.AddSingleton<PlusKGraphCache>();
         services.AddSingleton<ShardTopicScorer>();
+        services.AddSingleton<TopicChangeLedger>();
+        services.AddSingleton<Webhooks.IUserTopicChanges>(sp => sp.GetRequiredService<TopicChangeLedger>()); // Replaces the webhooks' TryAdd default.
         services.AddSingleton<LeaderboardBuilder>();
         services.AddSingleton<IRunCompletionStep>(sp => sp.GetRequiredService<LeaderboardBuilder>());
         services.AddSingleton<PostIngestionService>();

@@ -2,12 +2,12 @@ using InfluenceFunctions.Nightly;
 
 namespace InfluenceFunctions.Webhooks;
 
-/// <summary>A topic a user gained or lost on a night (issue 4 provides these).</summary>
+/// <summary>A topic a user gained or lost on a night (see <see cref="Topics.VisibleTopics"/>).</summary>
 public sealed record TopicChange(string UserId, string Topic, bool Gained, double Strength);
 
 /// <summary>
-/// The seam for topic events: the topics work (issue 4) registers an implementation that says which users gained or
-/// lost which topics on a night. Until then the default answers none, so no topic.gained/topic.lost event is emitted.
+/// The seam for topic events: which users gained or lost which topics on a night. The topics work registers
+/// <see cref="Topics.TopicChangeLedger"/> (filled by the shard's topic step); without it the default answers none.
 /// </summary>
 public interface IUserTopicChanges
 {

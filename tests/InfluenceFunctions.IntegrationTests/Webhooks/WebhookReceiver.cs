@@ -82,8 +82,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 context.Response.StatusCode = 500;
                 return;
             case Answer.Timeout:
-                await Task.Delay(TimeSpan.FromSeconds(3), CancellationToken.None);
-                context.Response.StatusCode = 200; // Too late: the sender has given up.
+                // Hold the request until the sender gives up (however long its timeout and however slow the machine),
+                // then answer too late.
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMinutes(2), context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                context.Response.StatusCode = 200;
                 return;
             case Answer.Drop:
                 context.Abort();
