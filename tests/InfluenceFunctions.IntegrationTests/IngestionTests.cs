@@ -84,7 +84,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal("already-applied", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
 
-        using var conflicting = await host.PutMembersBatchAsync("batch-1", SmallPopulation.Batch(6, Today.AddDays(-1), 3));
+        using var conflicting = await host.PutBatchAsync("batch-1", SmallPopulation.Batch(6, Today.AddDays(-1), 3)); // Refused before anything: no one is enrolled either.
         Assert.Equal(HttpStatusCode.Conflict, conflicting.StatusCode);
 
         // The same data under a new id sets the same values: nothing doubles.
