@@ -34,15 +34,7 @@ public static class ScoreRows
     /// <summary>Writes <paramref name="result"/> for <paramref name="day"/> into the row, shifting the current result to "previous" first.</summary>
     public static void Apply(ScoreEntity row, DateOnly day, string runId, ScoreResult result)
     {
-        var dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        if (row.Day.Length > 0 && row.Day != dayText)
-        {
-            row.PrevDay = row.Day;
-            row.Previous = Copy(row.Current);
-        }
-
-        row.Day = dayText;
-        row.RunId = runId;
+        StartDay(row, day, runId);
         row.Current = new ScoreSnapshotColumns
         {
             ModelVersion = result.ModelVersion,
@@ -69,16 +61,8 @@ public static class ScoreRows
     public static void Withdraw(ScoreEntity row, DateOnly day, string runId)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var before = row.Current;
-        if (row.Day.Length > 0 && row.Day != dayText)
-        {
-            row.PrevDay = row.Day;
-            row.Previous = Copy(row.Current);
-        }
-
-        row.Day = dayText;
-        row.RunId = runId;
+        StartDay(row, day, runId);
         row.Current = new ScoreSnapshotColumns
         {
             ModelVersion = before.ModelVersion,
@@ -89,6 +73,20 @@ public static class ScoreRows
         };
         row.Moves = "[]";
         row.History = ScoreHistory.Set(row.History, day, ScoreHistory.Unscored);
+    }
+
+    /// <summary>Makes the row hold <paramref name="day"/>: the current result becomes "previous" unless the row already holds that day (a re-run).</summary>
+    private static void StartDay(ScoreEntity row, DateOnly day, string runId)
+    {
+        var dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (row.Day.Length > 0 && row.Day != dayText)
+        {
+            row.PrevDay = row.Day;
+            row.Previous = Copy(row.Current);
+        }
+
+        row.Day = dayText;
+        row.RunId = runId;
     }
 
     /// <summary>The stored current result as the model's type (moves left out).</summary>
