@@ -51,12 +51,8 @@ public sealed class ShardScorer(
                 continue;
             }
 
+            // Connected but no signals yet: the model answers "unscored" with its reason (never 0).
             var userInput = SignalRows.ToScoringInput(signals, input.Day, null);
-            if (userInput.Networks.Count == 0)
-            {
-                continue; // Connected, but no signals have arrived yet.
-            }
-
             var result = live.Score(userInput, population, input.RunId, signals);
             shadow?.Score(userInput, population, input.RunId, signals);
             switch (result)

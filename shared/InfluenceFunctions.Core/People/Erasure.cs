@@ -147,7 +147,16 @@ public sealed class ErasureService(
         }
 
         var instanceId = row.GetString("InstanceId");
-        if (await client.GetInstanceAsync(instanceId, cancellationToken) is null)
+        var instance = await client.GetInstanceAsync(instanceId, cancellationToken);
+        if (instance?.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+        {
+            // It gave up (storage down for longer than its retries): a repeat request starts it again; every step is idempotent.
+            instanceId = $"erase-{token[..24]}-{clock.GetUtcNow().UtcTicks}";
+            await tables.Erasures.UpdateEntityAsync(new TableEntity(shard, token) { ["InstanceId"] = instanceId }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            instance = null;
+        }
+
+        if (instance is null)
         {
             var input = new ErasureInput(shard, token, privacy.Value.ErasureSettleSeconds);
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(ErasureOrchestrator), input, new StartOrchestrationOptions(instanceId), cancellationToken);

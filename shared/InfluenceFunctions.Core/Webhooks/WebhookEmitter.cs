@@ -31,7 +31,10 @@ public sealed class WebhookEmitter(WebhookStore store, WebhookOutbox outbox, IUs
 {
     private readonly Lock endpointCacheLock = new();
 
-    private (string RunId, Task<IReadOnlyList<WebhookEndpointEntity>> Loaded) endpointCache = (string.Empty, Task.FromResult<IReadOnlyList<WebhookEndpointEntity>>([]));
+    /// <summary>A run's shards all score within minutes; a re-run of the same night (same RunId) later reads the table again.</summary>
+    private static readonly TimeSpan EndpointCacheLifetime = TimeSpan.FromMinutes(10);
+
+    private (string RunId, long LoadedTicks, Task<IReadOnlyList<WebhookEndpointEntity>> Loaded) endpointCache = (string.Empty, 0, Task.FromResult<IReadOnlyList<WebhookEndpointEntity>>([]));
 
     private static readonly string[] UserEventTypes = [WebhookEventTypes.ScoreChanged, WebhookEventTypes.ScoreMilestone, WebhookEventTypes.TopicGained, WebhookEventTypes.TopicLost];
 
@@ -118,15 +121,17 @@ public sealed class WebhookEmitter(WebhookStore store, WebhookOutbox outbox, IUs
 
     /// <summary>
     /// The endpoints, read once per run per process (every shard of a night would otherwise read the same table). An
-    /// endpoint registered during a run may miss that night's events from shards already loaded; a re-run includes it.
+    /// endpoint registered during a run may miss that night's events from shards already loaded; a re-run
+    /// (after the cache's ten minutes, or in another process) includes it.
     /// </summary>
     private Task<IReadOnlyList<WebhookEndpointEntity>> EndpointsForAsync(string runId, CancellationToken cancellationToken)
     {
         lock (endpointCacheLock)
         {
-            if (endpointCache.RunId != runId || endpointCache.Loaded.IsFaulted || endpointCache.Loaded.IsCanceled)
+            var now = Environment.TickCount64;
+            if (endpointCache.RunId != runId || now - endpointCache.LoadedTicks > EndpointCacheLifetime.TotalMilliseconds || endpointCache.Loaded.IsFaulted || endpointCache.Loaded.IsCanceled)
             {
-                endpointCache = (runId, store.ListEndpointsAsync(null, cancellationToken));
+                endpointCache = (runId, now, store.ListEndpointsAsync(null, cancellationToken));
             }
 
             return endpointCache.Loaded;

@@ -30,7 +30,7 @@ public sealed class TopicEventTests(AzuriteFixture azurite)
         };
         var crash = new CrashBeforeTheOutbox(Night2);
         await using var host = await TestHost.StartAsync(azurite, Now, settings, services => services.AddSingleton<IShardScoredObserver>(crash));
-        using (var signals = await host.PutBatchAsync("seed", SmallPopulation.Batch(30, Night3, 32)))
+        using (var signals = await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(30, Night3, 32)))
         {
             Assert.Equal(HttpStatusCode.OK, signals.StatusCode);
         }
@@ -134,7 +134,7 @@ public sealed class TopicEventTests(AzuriteFixture azurite)
 
     private static async Task PutPostsAsync(TestHost host, string batchId, object batch)
     {
-        using var response = await host.Http.SendAsync(host.Admin(HttpMethod.Put, $"/api/v1/ingest/posts/{batchId}", JsonContent.Create(batch)));
+        using var response = await host.PutMembersPostsAsync(batchId, batch);
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
