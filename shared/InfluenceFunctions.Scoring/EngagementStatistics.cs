@@ -119,9 +119,10 @@ internal struct EngagementStatistics
             }
 
             // Pull the engagers' population slots into the cache all at once, so their memory accesses overlap.
-            if (population is IPopulationPrefetch prefetch)
+            var table = (population as IPopulationTableSource)?.Table;
+            if (table is not null)
             {
-                Consume(prefetch.Touch(inbound));
+                Consume(table.Touch(inbound));
             }
 
             // Inbound, pass 1: aggregate per engager; remember each edge's slot (-1: not counted).
@@ -145,10 +146,22 @@ internal struct EngagementStatistics
                 return;
             }
 
-            // Pass 2: each engager's standing, looked up once.
-            foreach (var slot in inUsed[..inTable.Count])
+            // Pass 2: each engager's standing, looked up once (in the table directly when there is one: no interface call each).
+            if (table is not null)
             {
-                Standing(population, inKeys[slot], out inWeights[slot], out inSuspicion[slot]);
+                foreach (var slot in inUsed[..inTable.Count])
+                {
+                    var found = table.TryGet(inKeys[slot], out var entry);
+                    Standing(found, entry, out inWeights[slot], out inSuspicion[slot]);
+                }
+            }
+            else
+            {
+                foreach (var slot in inUsed[..inTable.Count])
+                {
+                    var found = population.TryGet(inKeys[slot], out var entry);
+                    Standing(found, entry, out inWeights[slot], out inSuspicion[slot]);
+                }
             }
 
             // Pass 3: per day. One engager's engagements on one day saturate: a binge is not a crowd.
@@ -216,9 +229,10 @@ internal struct EngagementStatistics
     }
 
     /// <summary>An engager's weight (by previous score; little when new or unscored) and how much it counts as new or unscored.</summary>
-    private static void Standing(IPopulationScores population, ulong key, out float weight, out float suspicion)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Standing(bool found, PopulationEntry entry, out float weight, out float suspicion)
     {
-        if (population.TryGet(key, out var entry) && entry.Score > 0)
+        if (found && entry.Score > 0)
         {
             weight = ScoreWeights[Math.Min((int)entry.Score, 100)];
             suspicion = 0;

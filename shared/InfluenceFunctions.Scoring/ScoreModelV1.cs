@@ -130,6 +130,7 @@ public sealed partial class ScoreModelV1 : IScoreModel
         }
 
         var windows = input.Networks ?? [];
+        InputPrefetch.Request(input);
         Span<NetworkDrivers> networks = windows.Count <= StackNetworks ? stackalloc NetworkDrivers[StackNetworks] : new NetworkDrivers[windows.Count];
         Span<int> networkOf = windows.Count <= StackNetworks ? stackalloc int[StackNetworks] : new int[windows.Count];
         var present = 0;
