@@ -72,9 +72,9 @@ public class ScoreModelBenchmarks
         float sum = 0;
         foreach (var input in withYesterday)
         {
-            foreach (var window in input.Networks)
+            for (var n = 0; n < input.Networks.Count; n++)
             {
-                var values = window.Values;
+                var values = input.Networks[n].Values;
                 for (var k = 0; k < values.Length; k += 16)
                 {
                     sum += values[k];
