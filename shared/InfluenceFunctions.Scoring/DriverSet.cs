@@ -69,20 +69,23 @@ internal sealed class DriverSet : IReadOnlyDictionary<string, double>
             moreKeys[index] = keys;
         }
 
+        // In the order of NetworkDrivers' indexer (ScoreDrivers.NetworkSuffixes), field by field: no switch per value.
         var offset = index * NetworkDrivers.Count;
-        for (var k = 0; k < NetworkDrivers.Count; k++)
-        {
-            Set(offset + k, drivers[k]);
-        }
+        Set(offset, drivers.Engagers);
+        Set(offset + 1, drivers.Reactions);
+        Set(offset + 2, drivers.Mentions);
+        Set(offset + 3, drivers.Posts);
+        Set(offset + 4, drivers.Reshares);
+        Set(offset + 5, drivers.Replies);
+        Set(offset + 6, drivers.Audience);
     }
 
     public void SetEngagement(in EngagementDrivers drivers)
     {
         var offset = networks * NetworkDrivers.Count;
-        for (var k = 0; k < EngagementDrivers.Count; k++)
-        {
-            Set(offset + k, drivers[k]);
-        }
+        Set(offset, drivers.EngagerWeight);
+        Set(offset + 1, drivers.RingShare);
+        Set(offset + 2, drivers.NewOrUnscoredShare);
     }
 
     public bool ContainsKey(string key) => TryGetValue(key, out _);
@@ -115,6 +118,7 @@ internal sealed class DriverSet : IReadOnlyDictionary<string, double>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Set(int index, double value)
     {
         // Not reported (NaN) stays out; anything else non-finite cannot come from the averages.

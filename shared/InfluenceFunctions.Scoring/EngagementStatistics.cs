@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -71,8 +72,9 @@ internal struct EngagementStatistics
         IPopulationScores population,
         ref EngagementStatistics statistics)
     {
-        var dayWeights = WindowStatistics.DayWeights;
-        const int lastDay = ScoringWindow.Days - 1;
+        // No loops in here: a method with both stackalloc and loops is compiled fully optimized on its first call,
+        // before the static tables it reads exist, and never gets tier-1 code (static reads through helper calls,
+        // no profile-guided layout). The loops live in Accumulate, which tiers up normally.
 
         // Outbound: decayed count per account this user engages.
         var outCapacity = KeyTable.CapacityFor(outbound.Length);
@@ -82,7 +84,6 @@ internal struct EngagementStatistics
         var outKeys = outCapacity <= StackTableLimit ? stackalloc ulong[outCapacity] : (rentedOutKeys = ArrayPool<ulong>.Shared.Rent(outCapacity)).AsSpan(0, outCapacity);
         var outValues = outCapacity <= StackTableLimit ? stackalloc double[outCapacity] : (rentedOutValues = ArrayPool<double>.Shared.Rent(outCapacity)).AsSpan(0, outCapacity);
         var outUsed = outCapacity <= StackTableLimit ? stackalloc int[outCapacity] : (rentedOutUsed = ArrayPool<int>.Shared.Rent(outCapacity)).AsSpan(0, outCapacity);
-        var outTable = new KeyTable(outKeys, outValues, outUsed);
 
         // Inbound: decayed count per engager, with the engager's weight and newness beside it.
         var inCapacity = KeyTable.CapacityFor(inbound.Length);
@@ -95,7 +96,6 @@ internal struct EngagementStatistics
         var inUsed = inCapacity <= StackTableLimit ? stackalloc int[inCapacity] : (rentedInUsed = ArrayPool<int>.Shared.Rent(inCapacity)).AsSpan(0, inCapacity);
         var inWeights = inCapacity <= StackTableLimit ? stackalloc float[inCapacity] : (rentedInWeights = ArrayPool<float>.Shared.Rent(inCapacity)).AsSpan(0, inCapacity);
         var inSuspicion = inCapacity <= StackTableLimit ? stackalloc float[inCapacity] : (rentedInSuspicion = ArrayPool<float>.Shared.Rent(inCapacity)).AsSpan(0, inCapacity);
-        var inTable = new KeyTable(inKeys, inValues, inUsed);
         int[]? rentedSlots = null;
         var edgeSlots = inbound.Length <= StackTableLimit ? stackalloc int[inbound.Length] : (rentedSlots = ArrayPool<int>.Shared.Rent(inbound.Length)).AsSpan(0, inbound.Length);
         Span<float> dayWeighted = stackalloc float[PaddedDays];
@@ -104,102 +104,22 @@ internal struct EngagementStatistics
 
         try
         {
-            Span<ulong> days = stackalloc ulong[2]; // bit d: day index d has an edge
-            days.Clear();
-            foreach (var e in outbound)
+            var scratch = new Scratch
             {
-                if ((uint)e.DaysAgo > lastDay || !(e.Count > 0) || e.UserKey == self)
-                {
-                    continue;
-                }
-
-                var day = lastDay - e.DaysAgo;
-                days[day >> 6] |= 1UL << (day & 63);
-                outTable.Add(e.UserKey, e.Count * dayWeights[day]);
-            }
-
-            // Pull the engagers' population slots into the cache all at once, so their memory accesses overlap.
-            if (population is IPopulationPrefetch prefetch)
-            {
-                Consume(prefetch.Touch(inbound));
-            }
-
-            // Inbound, pass 1: aggregate per engager; remember each edge's slot (-1: not counted).
-            for (var i = 0; i < inbound.Length; i++)
-            {
-                ref readonly var e = ref inbound[i];
-                if ((uint)e.DaysAgo > lastDay || !(e.Count > 0) || e.UserKey == self)
-                {
-                    edgeSlots[i] = -1;
-                    continue;
-                }
-
-                var day = lastDay - e.DaysAgo;
-                days[day >> 6] |= 1UL << (day & 63);
-                edgeSlots[i] = inTable.Add(e.UserKey, e.Count * dayWeights[day]);
-            }
-
-            statistics.Days = new UInt128(days[1], days[0]);
-            if (inTable.Count == 0)
-            {
-                return;
-            }
-
-            // Pass 2: each engager's standing, looked up once.
-            foreach (var slot in inUsed[..inTable.Count])
-            {
-                Standing(population, inKeys[slot], out inWeights[slot], out inSuspicion[slot]);
-            }
-
-            // Pass 3: per day. One engager's engagements on one day saturate: a binge is not a crowd.
-            dayWeighted.Clear();
-            dayCount.Clear();
-            daySuspicious.Clear();
-            for (var i = 0; i < inbound.Length; i++)
-            {
-                var slot = edgeSlots[i];
-                if (slot < 0)
-                {
-                    continue;
-                }
-
-                var count = inbound[i].Count;
-                var day = lastDay - inbound[i].DaysAgo;
-                dayWeighted[day] += count * Saturation / (count + Saturation) * inWeights[slot];
-                dayCount[day] += count;
-                daySuspicious[day] += count * inSuspicion[slot];
-            }
-
-            // Per engager: concentration; reciprocity from the (smaller) outbound side, one probe per account.
-            double total = 0, squares = 0;
-            foreach (var slot in inUsed[..inTable.Count])
-            {
-                var count = inValues[slot];
-                total += count;
-                squares += count * count;
-            }
-
-            double outTotal = 0, reciprocalOut = 0, reciprocalIn = 0;
-            foreach (var slot in outUsed[..outTable.Count])
-            {
-                outTotal += outValues[slot];
-                var inSlot = inTable.SlotOf(outKeys[slot]);
-                var found = inSlot >= 0;
-                reciprocalOut += found ? outValues[slot] : 0;
-                reciprocalIn += found ? inValues[Math.Max(inSlot, 0)] : 0;
-            }
-
-            // Ring: inbound comes back from the accounts this user engages, outbound goes to its engagers, and
-            // there are few of them. Each factor is 0-1; an ordinary account's mutual friends score near 0
-            // because its engagers are many.
-            var effectiveEngagers = total * total / squares;
-            var spread = effectiveEngagers / ScoreModelV1.RingConcentrationScale;
-            var concentration = 1 / (1 + (spread * spread));
-            statistics.RingShare = outTotal > 0 ? reciprocalIn / total * (reciprocalOut / outTotal) * concentration : 0;
-            Damp(dayCount, dayWeighted, daySuspicious, out var dampedCount, out var dampedWeighted, out var dampedSuspicious);
-            statistics.CountPerDay = dampedCount / WindowStatistics.WindowWeight;
-            statistics.WeightedPerDay = dampedWeighted / WindowStatistics.WindowWeight;
-            statistics.NewOrUnscoredShare = dampedCount > 0 ? dampedSuspicious / dampedCount : 0;
+                OutKeys = outKeys,
+                OutValues = outValues,
+                OutUsed = outUsed,
+                InKeys = inKeys,
+                InValues = inValues,
+                InUsed = inUsed,
+                InWeights = inWeights,
+                InSuspicion = inSuspicion,
+                EdgeSlots = edgeSlots,
+                DayWeighted = dayWeighted,
+                DayCount = dayCount,
+                DaySuspicious = daySuspicious,
+            };
+            Accumulate(inbound, outbound, self, population, ref scratch, ref statistics);
         }
         finally
         {
@@ -215,10 +135,150 @@ internal struct EngagementStatistics
         }
     }
 
-    /// <summary>An engager's weight (by previous score; little when new or unscored) and how much it counts as new or unscored.</summary>
-    private static void Standing(IPopulationScores population, ulong key, out float weight, out float suspicion)
+    /// <summary>The work of <see cref="Compute(ReadOnlySpan{Engagement}, ReadOnlySpan{Engagement}, ulong, IPopulationScores, ref EngagementStatistics)"/> on its scratch tables.</summary>
+    private static void Accumulate(
+        ReadOnlySpan<Engagement> inbound,
+        ReadOnlySpan<Engagement> outbound,
+        ulong self,
+        IPopulationScores population,
+        ref Scratch scratch,
+        ref EngagementStatistics statistics)
     {
-        if (population.TryGet(key, out var entry) && entry.Score > 0)
+        var dayWeights = WindowStatistics.DayWeights;
+        const int lastDay = ScoringWindow.Days - 1;
+        var outKeys = scratch.OutKeys;
+        var outValues = scratch.OutValues;
+        var outUsed = scratch.OutUsed;
+        var inKeys = scratch.InKeys;
+        var inValues = scratch.InValues;
+        var inUsed = scratch.InUsed;
+        var inWeights = scratch.InWeights;
+        var inSuspicion = scratch.InSuspicion;
+        var edgeSlots = scratch.EdgeSlots;
+        var dayWeighted = scratch.DayWeighted;
+        var dayCount = scratch.DayCount;
+        var daySuspicious = scratch.DaySuspicious;
+        var outTable = new KeyTable(outKeys, outValues, outUsed);
+        var inTable = new KeyTable(inKeys, inValues, inUsed);
+        ulong daysLow = 0, daysHigh = 0; // bit d: day index d has an edge
+        foreach (var e in outbound)
+        {
+            if ((uint)e.DaysAgo > lastDay || !(e.Count > 0) || e.UserKey == self)
+            {
+                continue;
+            }
+
+            var day = lastDay - e.DaysAgo;
+            var bit = 1UL << (day & 63);
+            daysLow |= day < 64 ? bit : 0;
+            daysHigh |= day < 64 ? 0 : bit;
+            outTable.Add(e.UserKey, e.Count * dayWeights[day]);
+        }
+
+        // Pull the engagers' population slots into the cache all at once, so their memory accesses overlap.
+        var table = (population as IPopulationTableSource)?.Table;
+        if (table is not null)
+        {
+            Consume(table.Touch(inbound));
+        }
+
+        // Inbound, pass 1: aggregate per engager; remember each edge's slot (-1: not counted).
+        for (var i = 0; i < inbound.Length; i++)
+        {
+            ref readonly var e = ref inbound[i];
+            if ((uint)e.DaysAgo > lastDay || !(e.Count > 0) || e.UserKey == self)
+            {
+                edgeSlots[i] = -1;
+                continue;
+            }
+
+            var day = lastDay - e.DaysAgo;
+            var bit = 1UL << (day & 63);
+            daysLow |= day < 64 ? bit : 0;
+            daysHigh |= day < 64 ? 0 : bit;
+            edgeSlots[i] = inTable.Add(e.UserKey, e.Count * dayWeights[day]);
+        }
+
+        statistics.Days = new UInt128(daysHigh, daysLow);
+        if (inTable.Count == 0)
+        {
+            return;
+        }
+
+        // Pass 2: each engager's standing, looked up once (in the table directly when there is one: no interface call each).
+        if (table is not null)
+        {
+            foreach (var slot in inUsed[..inTable.Count])
+            {
+                var found = table.TryGet(inKeys[slot], out var entry);
+                Standing(found, entry, out inWeights[slot], out inSuspicion[slot]);
+            }
+        }
+        else
+        {
+            foreach (var slot in inUsed[..inTable.Count])
+            {
+                var found = population.TryGet(inKeys[slot], out var entry);
+                Standing(found, entry, out inWeights[slot], out inSuspicion[slot]);
+            }
+        }
+
+        // Pass 3: per day. One engager's engagements on one day saturate: a binge is not a crowd.
+        dayWeighted.Clear();
+        dayCount.Clear();
+        daySuspicious.Clear();
+        for (var i = 0; i < inbound.Length; i++)
+        {
+            var slot = edgeSlots[i];
+            if (slot < 0)
+            {
+                continue;
+            }
+
+            var count = inbound[i].Count;
+            var day = lastDay - inbound[i].DaysAgo;
+            dayWeighted[day] += count * Saturation / (count + Saturation) * inWeights[slot];
+            dayCount[day] += count;
+            daySuspicious[day] += count * inSuspicion[slot];
+        }
+
+        // Per engager: concentration; reciprocity from the (smaller) outbound side, one probe per account.
+        double total = 0, squares = 0;
+        foreach (var slot in inUsed[..inTable.Count])
+        {
+            var count = inValues[slot];
+            total += count;
+            squares += count * count;
+        }
+
+        double outTotal = 0, reciprocalOut = 0, reciprocalIn = 0;
+        foreach (var slot in outUsed[..outTable.Count])
+        {
+            outTotal += outValues[slot];
+            var inSlot = inTable.SlotOf(outKeys[slot]);
+            var found = inSlot >= 0;
+            reciprocalOut += found ? outValues[slot] : 0;
+            reciprocalIn += found ? inValues[Math.Max(inSlot, 0)] : 0;
+        }
+
+        // Ring: inbound comes back from the accounts this user engages, outbound goes to its engagers, and
+        // there are few of them. Each factor is 0-1; an ordinary account's mutual friends score near 0
+        // because its engagers are many.
+        var effectiveEngagers = total * total / squares;
+        var spread = effectiveEngagers / ScoreModelV1.RingConcentrationScale;
+        var concentration = 1 / (1 + (spread * spread));
+        statistics.RingShare = outTotal > 0 ? reciprocalIn / total * (reciprocalOut / outTotal) * concentration : 0;
+        Damp(dayCount, dayWeighted, daySuspicious, out var dampedCount, out var dampedWeighted, out var dampedSuspicious);
+        statistics.CountPerDay = dampedCount / WindowStatistics.WindowWeight;
+        statistics.WeightedPerDay = dampedWeighted / WindowStatistics.WindowWeight;
+        statistics.NewOrUnscoredShare = dampedCount > 0 ? dampedSuspicious / dampedCount : 0;
+    }
+
+    /// <summary>An engager's weight (by previous score; little when new or unscored) and how much it counts as new or unscored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Standing(bool found, PopulationEntry entry, out float weight, out float suspicion)
+    {
+        if (found && entry.Score > 0)
         {
             weight = ScoreWeights[Math.Min((int)entry.Score, 100)];
             suspicion = 0;
@@ -353,6 +413,23 @@ internal struct EngagementStatistics
         return weights;
     }
 
+    /// <summary>The scratch tables of one user (on the stack, or rented for very large users).</summary>
+    private ref struct Scratch
+    {
+        public Span<ulong> OutKeys;
+        public Span<double> OutValues;
+        public Span<int> OutUsed;
+        public Span<ulong> InKeys;
+        public Span<double> InValues;
+        public Span<int> InUsed;
+        public Span<float> InWeights;
+        public Span<float> InSuspicion;
+        public Span<int> EdgeSlots;
+        public Span<float> DayWeighted;
+        public Span<float> DayCount;
+        public Span<float> DaySuspicious;
+    }
+
     /// <summary>
     /// An open-addressing table of 64-bit keys to non-negative sums; a negative value marks an empty slot, and
     /// the used slots are listed in insertion order so scans skip the empty ones.
@@ -375,16 +452,8 @@ internal struct EngagementStatistics
 
         public int Count { get; private set; }
 
-        public static int CapacityFor(int items)
-        {
-            var capacity = 16;
-            while (capacity < items * 2)
-            {
-                capacity *= 2;
-            }
-
-            return capacity;
-        }
+        /// <summary>The smallest power of two that is at least 16 and twice the items (at most half full).</summary>
+        public static int CapacityFor(int items) => (int)Math.Max(16, BitOperations.RoundUpToPowerOf2((uint)items * 2));
 
         /// <summary>Adds <paramref name="amount"/> to the key's sum; returns its slot. Branch-free apart from probing.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -396,12 +465,13 @@ internal struct EngagementStatistics
                 slot = (slot + 1) & mask;
             }
 
+            // An empty slot holds -1 and a used one a positive sum: max(previous, 0) starts a new key at 0, and the
+            // sign bit counts it, without a branch that new and repeated engagers would mispredict.
             var previous = values[slot];
-            var added = previous < 0;
-            values[slot] = (added ? 0 : previous) + amount;
+            values[slot] = Math.Max(previous, 0) + amount;
             keys[slot] = key;
             used[Count] = slot; // overwritten by the next new key unless this one is new
-            Count += added ? 1 : 0;
+            Count += (int)(BitConverter.DoubleToUInt64Bits(previous) >> 63);
             return slot;
         }
 

@@ -74,7 +74,9 @@ internal static class MoveExplainer
         var todayPosition = calibration.Position(todayComponents.RawIndex);
         var signalChange = todayPosition - calibration.Position(yesterdayRaw);
 
-        var effects = new List<(string Driver, string Description, double Points)>();
+        // Descriptions are written only for the effects that become moves (most are too small): formatting them all
+        // cost more than the rest of the explanation.
+        var effects = new List<Effect>((today.Length * NetworkDrivers.Count) + gone.Count + EngagementDrivers.Count);
         var inbound = V1Formula.InboundFactor(todayEngagement);
         var parts = new NetworkPart[today.Length + 1];
 
@@ -86,11 +88,10 @@ internal static class MoveExplainer
                 todayParts.CopyTo(parts);
                 var withoutIt = RemoveAt(parts.AsSpan(0, today.Length), i);
                 var raw = V1Formula.Combine(withoutIt, todayComponents.Network).RawIndex;
-                effects.Add(($"{names[i]}.connected", $"{names[i]} has data now", todayPosition - calibration.Position(raw)));
+                effects.Add(new Effect(EffectKind.Connected, names[i], -1, double.NaN, double.NaN, todayPosition - calibration.Position(raw)));
                 continue;
             }
 
-            var keys = DriverSet.NetworkKeys(names[i]);
             for (var k = 0; k < NetworkDrivers.Count; k++)
             {
                 var now = today[i][k];
@@ -105,7 +106,7 @@ internal static class MoveExplainer
                 todayParts.CopyTo(parts);
                 parts[i] = V1Formula.Part(swapped, inbound);
                 var raw = V1Formula.Combine(parts.AsSpan(0, today.Length), todayComponents.Network).RawIndex;
-                effects.Add((keys[k], Describe(Labels[k] + " on " + names[i], then, now), todayPosition - calibration.Position(raw)));
+                effects.Add(new Effect(EffectKind.NetworkDriver, names[i], k, then, now, todayPosition - calibration.Position(raw)));
             }
         }
 
@@ -115,7 +116,7 @@ internal static class MoveExplainer
             todayParts.CopyTo(parts);
             parts[today.Length] = V1Formula.Part(drivers, inbound);
             var raw = V1Formula.Combine(parts, todayComponents.Network).RawIndex;
-            effects.Add(($"{name}.connected", $"{name} has no data in the window any more", todayPosition - calibration.Position(raw)));
+            effects.Add(new Effect(EffectKind.Disconnected, name, -1, double.NaN, double.NaN, todayPosition - calibration.Position(raw)));
         }
 
         // The engagement drivers change the inbound discount, so every network is recomputed.
@@ -131,13 +132,13 @@ internal static class MoveExplainer
             var swapped = todayEngagement;
             swapped[k] = then;
             var raw = V1Formula.Evaluate(today, swapped, parts).RawIndex;
-            effects.Add((ScoreDrivers.EngagementKeys[k], DescribeEngagement(k, then, now), todayPosition - calibration.Position(raw)));
+            effects.Add(new Effect(EffectKind.EngagementDriver, string.Empty, k, then, now, todayPosition - calibration.Position(raw)));
         }
 
         return Scale(effects, signalChange, scoreChange);
     }
 
-    private static ScoreMove[] Scale(List<(string Driver, string Description, double Points)> effects, double signalChange, int scoreChange)
+    private static ScoreMove[] Scale(List<Effect> effects, double signalChange, int scoreChange)
     {
         // Rounding to whole points and the hold band explain up to about one point and a half between the
         // signals' change and the score's; anything beyond that is the scale itself moving.
@@ -163,7 +164,7 @@ internal static class MoveExplainer
                 var points = effect.Points * factor;
                 if (Math.Abs(points) >= MinimumPoints)
                 {
-                    moves.Add(new ScoreMove(effect.Driver, effect.Description, points));
+                    moves.Add(effect.ToMove(points));
                 }
             }
         }
@@ -198,20 +199,47 @@ internal static class MoveExplainer
         var gone = new List<(string Name, NetworkDrivers Drivers)>();
         foreach (var key in previous.Keys)
         {
+            // Spans until a network really is gone: yesterday's keys are mostly today's networks.
             var dot = key.LastIndexOf('.');
-            if (dot <= 0 || !ScoreDrivers.NetworkSuffixes.Contains(key[(dot + 1)..]))
+            if (dot <= 0 || !IsNetworkSuffix(key.AsSpan(dot + 1)) || Contains(todayNames, key.AsSpan(0, dot)))
             {
                 continue;
             }
 
             var name = key[..dot];
-            if (Array.IndexOf(todayNames, name) < 0 && !gone.Exists(g => g.Name == name))
+            if (!gone.Exists(g => g.Name == name))
             {
                 gone.Add((name, Read(previous, name).Drivers));
             }
         }
 
         return gone;
+    }
+
+    private static bool IsNetworkSuffix(ReadOnlySpan<char> suffix)
+    {
+        foreach (var known in ScoreDrivers.NetworkSuffixes)
+        {
+            if (suffix.SequenceEqual(known))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(string[] names, ReadOnlySpan<char> name)
+    {
+        foreach (var candidate in names)
+        {
+            if (name.SequenceEqual(candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static double ValueOrNaN(IReadOnlyDictionary<string, double> previous, string key) =>
@@ -256,5 +284,26 @@ internal static class MoveExplainer
     {
         var direction = now >= (double.IsNaN(then) ? 0 : then) ? "rose" : "fell";
         return string.Create(CultureInfo.InvariantCulture, $"{what} {direction} from {(double.IsNaN(then) ? 0 : then) * 100:0}% to {now * 100:0}%");
+    }
+
+    private enum EffectKind
+    {
+        Connected,
+        Disconnected,
+        NetworkDriver,
+        EngagementDriver,
+    }
+
+    /// <summary>One driver's effect in points; its key and words are made only when it becomes a move.</summary>
+    private readonly record struct Effect(EffectKind Kind, string Network, int Index, double Then, double Now, double Points)
+    {
+        public ScoreMove ToMove(double points) => Kind switch
+        {
+            EffectKind.Connected => new ScoreMove($"{Network}.connected", $"{Network} has data now", points),
+            EffectKind.Disconnected => new ScoreMove($"{Network}.connected", $"{Network} has no data in the window any more", points),
+            EffectKind.NetworkDriver => new ScoreMove(
+                DriverSet.NetworkKeys(Network)[Index], Describe(Labels[Index] + " on " + Network, Then, Now), points),
+            _ => new ScoreMove(ScoreDrivers.EngagementKeys[Index], DescribeEngagement(Index, Then, Now), points),
+        };
     }
 }

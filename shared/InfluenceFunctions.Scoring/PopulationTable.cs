@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace InfluenceFunctions.Scoring;
@@ -7,7 +8,7 @@ namespace InfluenceFunctions.Scoring;
 /// so a lookup is usually a single memory access. Build it once per night and share it between threads
 /// (read-only after construction). About 32 bytes per user: 10 million users take some 320 MB.
 /// </summary>
-public sealed class PopulationTable : IPopulationScores, IPopulationPrefetch
+public sealed class PopulationTable : IPopulationScores, IPopulationTableSource
 {
     private readonly Slot[] slots;
     private readonly int mask;
@@ -52,6 +53,9 @@ public sealed class PopulationTable : IPopulationScores, IPopulationPrefetch
         Count++;
     }
 
+    PopulationTable IPopulationTableSource.Table => this;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGet(ulong userKey, out PopulationEntry entry)
     {
         var slot = Home(userKey);
@@ -74,7 +78,7 @@ public sealed class PopulationTable : IPopulationScores, IPopulationPrefetch
     /// Reads the home slot of every engager and returns something of them, so that a user's lookups first pull
     /// their slots into the cache together (the memory accesses overlap) and then find them there.
     /// </summary>
-    ulong IPopulationPrefetch.Touch(ReadOnlySpan<Engagement> engagements)
+    internal ulong Touch(ReadOnlySpan<Engagement> engagements)
     {
         ulong touched = 0;
         foreach (var e in engagements)
@@ -97,9 +101,11 @@ public sealed class PopulationTable : IPopulationScores, IPopulationPrefetch
     }
 }
 
-/// <summary>A population that can pull its storage for a batch of keys into the cache ahead of the lookups.</summary>
-internal interface IPopulationPrefetch
+/// <summary>
+/// A population kept in a <see cref="PopulationTable"/>. The model then reads the table directly: it pulls a user's
+/// engagers into the cache together and looks them up without an interface call each.
+/// </summary>
+public interface IPopulationTableSource : IPopulationScores
 {
-    /// <summary>Reads (and returns something from) the memory that lookups of these engagers will read.</summary>
-    ulong Touch(ReadOnlySpan<Engagement> engagements);
+    PopulationTable Table { get; }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace InfluenceFunctions.Scoring;
 
@@ -129,9 +130,20 @@ public sealed partial class ScoreModelV1 : IScoreModel
             throw new ArgumentException($"The calibration is for model {calibration.ModelVersion}, not {ModelVersion}.", nameof(calibration));
         }
 
+        // The scratch space is allocated here and the work done in ScoreNetworks: a method with both stackalloc and
+        // loops is compiled fully optimized on its first call and never gets tier-1 code.
+        var count = input.Networks?.Count ?? 0;
+        InputPrefetch.Request(input);
+        Span<NetworkDrivers> networks = count <= StackNetworks ? stackalloc NetworkDrivers[StackNetworks] : new NetworkDrivers[count];
+        Span<int> networkOf = count <= StackNetworks ? stackalloc int[StackNetworks] : new int[count];
+        Span<NetworkPart> parts = count <= StackNetworks ? stackalloc NetworkPart[StackNetworks] : new NetworkPart[count];
+        return ScoreNetworks(input, population, calibration, networks, networkOf, parts);
+    }
+
+    private static ScoreResult ScoreNetworks(
+        ScoringInput input, IPopulationScores population, Calibration calibration, Span<NetworkDrivers> networks, Span<int> networkOf, Span<NetworkPart> parts)
+    {
         var windows = input.Networks ?? [];
-        Span<NetworkDrivers> networks = windows.Count <= StackNetworks ? stackalloc NetworkDrivers[StackNetworks] : new NetworkDrivers[windows.Count];
-        Span<int> networkOf = windows.Count <= StackNetworks ? stackalloc int[StackNetworks] : new int[windows.Count];
         var present = 0;
         UInt128 days = 0;
         double posts = 0, engagementReceived = 0, edgeLikePerDay = 0;
@@ -173,7 +185,6 @@ public sealed partial class ScoreModelV1 : IScoreModel
         };
 
         networks = networks[..present];
-        Span<NetworkPart> parts = present <= StackNetworks ? stackalloc NetworkPart[StackNetworks] : new NetworkPart[present];
         parts = parts[..present];
         var components = V1Formula.Evaluate(networks, engagement, parts);
         var drivers = CreateDrivers(windows, networks, networkOf, engagement);
@@ -262,5 +273,6 @@ public sealed partial class ScoreModelV1 : IScoreModel
         return drivers;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double OrZero(double value) => double.IsNaN(value) ? 0 : value;
 }

@@ -20,7 +20,7 @@ public sealed record SyntheticOptions(
 /// 10% is unknown to the population. Each user's day d is drawn from a generator seeded by (user, network, d),
 /// so consecutive nights see the same days shifted by one.
 /// </summary>
-public sealed class SyntheticPopulation : IPopulationScores, IPopulationPrefetch
+public sealed class SyntheticPopulation : IPopulationTableSource
 {
     /// <summary>The seed of the population <see cref="ScoreModelV1.DefaultCalibration"/> is derived from.</summary>
     public const int DefaultCalibrationSeed = 20_240_601;
@@ -75,7 +75,7 @@ public sealed class SyntheticPopulation : IPopulationScores, IPopulationPrefetch
 
     public bool TryGet(ulong userKey, out PopulationEntry entry) => scores.TryGet(userKey, out entry);
 
-    ulong IPopulationPrefetch.Touch(ReadOnlySpan<Engagement> engagements) => ((IPopulationPrefetch)scores).Touch(engagements);
+    PopulationTable IPopulationTableSource.Table => scores;
 
     /// <summary>Every user's input for night <paramref name="night"/> (0 = the first), without yesterday.</summary>
     public ScoringInput[] InputsForNight(int night)

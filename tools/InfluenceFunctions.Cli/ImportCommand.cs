@@ -64,15 +64,22 @@ internal static class ImportCommand
         var (users, edgeCount) = await importer.ImportAsync(edges, CancellationToken.None);
         Console.WriteLine($"imported {edgeCount:N0} edges, {users:N0} users from {Path.GetFileName(path)} in {clock.Elapsed.TotalSeconds:F1} s");
 
-        // Several nights so the Network component (engagers weighted by last night's scores) has converged a little.
+        // Several nights so the Network component (engagers weighted by last night's scores) has converged a little;
+        // the distribution after each night shows how the scores and the trailing calibration settle.
         for (var n = nights - 1; n >= 0; n--)
         {
             var night = environment.Night.AddDays(-n);
             var nightClock = Stopwatch.StartNew();
             var summary = await environment.RunNightAsync(night);
             Console.WriteLine($"night {night:yyyy-MM-dd}: {summary.UsersScored:N0} scored, {summary.UsersUnscored:N0} unscored in {nightClock.Elapsed.TotalSeconds:F1} s, {summary.TransactionsPerUser:F4} transactions per user");
+            await PrintDistributionAsync(environment, clock);
         }
 
+        return 0;
+    }
+
+    private static async Task PrintDistributionAsync(LocalEnvironment environment, Stopwatch clock)
+    {
         var scores = new List<int>();
         await foreach (var row in environment.Tables.Scores.QueryAsync<TableEntity>(select: ["Score"]))
         {
@@ -86,12 +93,11 @@ internal static class ImportCommand
         if (scores.Count == 0)
         {
             Console.WriteLine("no user was scored");
-            return 0;
+            return;
         }
 
         int P(double q) => scores[Math.Min(scores.Count - 1, (int)(q * scores.Count))];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"scores: n={scores.Count:N0} mean={scores.Average():F1} p50={P(0.5)} p90={P(0.9)} p99={P(0.99)} max={scores[^1]} share>80={100.0 * scores.Count(s => s > 80) / scores.Count:F2}% (total {clock.Elapsed.TotalSeconds:F1} s)"));
-        return 0;
+            $"scores: n={scores.Count:N0} mean={scores.Average():F1} p50={P(0.5)} p90={P(0.9)} p95={P(0.95)} p99={P(0.99)} p99.9={P(0.999)} max={scores[^1]} share>=65={100.0 * scores.Count(s => s >= 65) / scores.Count:F2}% share>80={100.0 * scores.Count(s => s > 80) / scores.Count:F2}% share=100={100.0 * scores.Count(s => s == 100) / scores.Count:F3}% (total {clock.Elapsed.TotalSeconds:F1} s)"));
     }
 }

@@ -115,6 +115,11 @@ public sealed class GraphImporter(InfluenceTables tables, InfluenceOptions optio
         foreach (var (userId, user) in users)
         {
             var series = PackedSeries.Empty();
+
+            // Zeros, not NaN, on every day of the graph's span, quiet days included: the graph watched every account
+            // on every day it covers, so a day without edges is an observed zero, while NaN means the network sent
+            // nothing that day (absent data). With NaN on quiet days a user seen on a few days would have only those
+            // as "days with data" and stay unscored, though the graph observed them for its whole span.
             for (var day = Math.Max(firstDay, lastDay - PackedSeries.MaxDays + 1); day <= lastDay; day++)
             {
                 Array.Fill(values, float.NaN);

@@ -24,7 +24,7 @@ public sealed class ShardScorer(
     IEnumerable<IShardScoredObserver> observers)
 {
     /// <summary>Nights a user must have been scored before their engagement counts at full weight.</summary>
-    public const int EstablishedNights = 7;
+    public const int EstablishedNights = ScoreModelV1.EstablishedNights;
 
     public async Task<ShardOutcome> ScoreAsync(ScoreShardInput input, CancellationToken cancellationToken)
     {

@@ -7,23 +7,36 @@ namespace InfluenceFunctions.Storage;
 /// <summary>
 /// Last night's scores of everybody, read from table "population" (PK = day, RK = shard; columns E0..E14 hold
 /// 10-byte entries: uint64 user key, score, flags). One partition query per night loads the whole population;
-/// at 10 bytes a user, 100,000 users are about 1 MB of memory.
+/// at 10 bytes a user, 100,000 users are about 1 MB of rows. In memory the scorer gets a <see cref="PopulationTable"/>
+/// (about 32 bytes a user): the model looks engagers up in it directly and pulls a user's engagers into the cache
+/// together, which a dictionary behind an interface call does not allow.
 /// </summary>
-public sealed class PopulationSnapshot : IPopulationScores
+public sealed class PopulationSnapshot : IPopulationTableSource
 {
     private const int EntrySize = 10;
     private const int MaxColumnBytes = 64_000;
     private const int MaxColumns = 15;
 
-    private readonly Dictionary<ulong, PopulationEntry> entries;
+    private readonly PopulationTable table;
 
-    public PopulationSnapshot(Dictionary<ulong, PopulationEntry> entries) => this.entries = entries;
+    /// <param name="entries">The loaded rows (<see cref="AddShard"/>); copied into the table, not kept.</param>
+    public PopulationSnapshot(Dictionary<ulong, PopulationEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        table = new PopulationTable(entries.Count);
+        foreach (var (key, entry) in entries)
+        {
+            table.Set(key, entry);
+        }
+    }
 
     public static PopulationSnapshot Empty { get; } = new([]);
 
-    public int Count => entries.Count;
+    public int Count => table.Count;
 
-    public bool TryGet(ulong userKey, out PopulationEntry entry) => entries.TryGetValue(userKey, out entry);
+    public PopulationTable Table => table;
+
+    public bool TryGet(ulong userKey, out PopulationEntry entry) => table.TryGet(userKey, out entry);
 
     public static void AddShard(TableEntity row, Dictionary<ulong, PopulationEntry> into)
     {
