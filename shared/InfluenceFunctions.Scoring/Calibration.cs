@@ -76,7 +76,7 @@ public sealed class Calibration
             throw new ArgumentOutOfRangeException(nameof(rawIndex), "The raw index is NaN.");
         }
 
-        return LastKnotAtOrBelow(rawIndex) + 1;
+        return TieMiddle(LastKnotAtOrBelow(rawIndex), rawIndex) + 1;
     }
 
     /// <summary>
@@ -97,6 +97,11 @@ public sealed class Calibration
         }
 
         var i = LastKnotAtOrBelow(rawIndex);
+        if (TieMiddle(i, rawIndex) is var middle && middle != i)
+        {
+            return middle + 1;
+        }
+
         double width = i < Points - 1 ? knots[i + 1] - knots[i] : knots[i] - knots[i - 1];
         var fraction = width > 0 ? Math.Min((rawIndex - knots[i]) / width, 0.999) : 0;
         return i + 1 + fraction;
@@ -220,6 +225,27 @@ public sealed class Calibration
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A raw index equal to a run of knots (a share of the population tied at one value, typically accounts nobody
+    /// engaged with at all) sits in the middle of the run's scores: the tie's mid-percentile, as ranks treat ties,
+    /// not its top (which would put the whole tied share at the score where the first untied account starts).
+    /// </summary>
+    private int TieMiddle(int last, double rawIndex)
+    {
+        if (knots[last] != rawIndex)
+        {
+            return last;
+        }
+
+        var first = last;
+        while (first > 0 && knots[first - 1] == rawIndex)
+        {
+            first--;
+        }
+
+        return (first + last) / 2;
     }
 
     private int LastKnotAtOrBelow(double rawIndex)

@@ -18,6 +18,24 @@ public class CalibrationTests
     }
 
     [Fact]
+    public void ShouldPutATiedShareOfThePopulationInTheMiddleOfItsScoresNotAtTheTop()
+    {
+        // Three quarters of a real graph (Higgs) had a raw index of exactly 0: nobody engaged with them.
+        var sample = Enumerable.Range(0, 4_000).Select(i => i < 3_000 ? 0.0 : 0.5 + (i * 0.001)).ToList();
+        var calibration = Calibration.FromSample("v1", sample);
+        var tiedScore = calibration.Map(0);
+        var firstUntied = calibration.Map(sample[3_000]);
+
+        // The tie holds the knots of scores 1-34 (percentiles 0-75%): it maps to their middle, 17, not to 34.
+        Assert.Equal(17, tiedScore);
+        Assert.True(firstUntied >= 35, $"first untied account: {firstUntied}");
+        Assert.Equal(tiedScore, (int)calibration.Position(0));
+        Assert.Equal(1, calibration.Map(-1)); // Below every knot is still 1, and the mapping stays monotone.
+        var raws = new[] { -1.0, 0.0, 1e-12, 0.5, 2.0, 5.0 };
+        Assert.Equal(raws.Select(calibration.Map).Order(), raws.Select(calibration.Map));
+    }
+
+    [Fact]
     public void ShouldStartFromADefaultCalibrationWithTheTargetShape()
     {
         var scores = Scores(SyntheticPopulation.Create(new SyntheticOptions(6_000, Seed: 53)), DefaultCalibration);
