@@ -17,6 +17,7 @@ if (options is null)
 }
 
 AzuriteProcess? azurite = null;
+byte[]? userSigningKey = null;
 try
 {
     var app = LocalApp.Build(options.Remaining, builder =>
@@ -30,6 +31,7 @@ try
             Console.WriteLine($"Azurite: tables on 127.0.0.1:{azurite.TablePort}, queues on 127.0.0.1:{azurite.QueuePort}");
         }
 
+        userSigningKey = DevelopmentTokens.Configure(builder.Configuration);
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
     });
 
@@ -67,6 +69,16 @@ try
     Console.WriteLine($"  curl {baseUrl}/api/openapi.json");
     Console.WriteLine($"  curl -H 'x-functions-key: {adminKey}' {baseUrl}/api/v1/manage/runs/{night.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
     Console.WriteLine($"  curl -X POST -H 'x-functions-key: {adminKey}' {baseUrl}/api/v1/manage/runs");
+    if (userSigningKey is not null)
+    {
+        // The person's own routes (docs/people-in-control.md) with a development bearer token for one demo user.
+        var user = DemoPopulation.UserId(42);
+        var bearer = $"-H 'Authorization: Bearer {DevelopmentTokens.Mint(userSigningKey, user, TimeSpan.FromHours(12))}'";
+        Console.WriteLine($"As {user} (a development token, valid 12 hours):");
+        Console.WriteLine($"  curl {bearer} {baseUrl}/api/v1/users/{user}/account/export");
+        Console.WriteLine($"  curl -X POST {bearer} -H 'content-type: application/json' -d '{{\"network\":\"facebook\",\"kind\":\"page\",\"account\":\"{user}-page\"}}' {baseUrl}/api/v1/users/{user}/account/connections");
+        Console.WriteLine($"  curl -X DELETE {bearer} {baseUrl}/api/v1/users/{user}/account");
+    }
     await app.WaitForShutdownAsync();
     return 0;
 }
