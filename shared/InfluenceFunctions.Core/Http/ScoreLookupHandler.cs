@@ -33,10 +33,10 @@ public sealed class ScoreLookupHandler(ScoreReader reader, NightlyRunScheduleInf
             return problem;
         }
 
-        var lookup = await reader.GetAsync(userId, cancellationToken);
-        if (!lookup.Exists)
+        var (lookup, notFound) = await reader.FindAsync(userId, cancellationToken);
+        if (notFound is not null)
         {
-            return Problems.NotFound($"No user '{userId}'.");
+            return notFound;
         }
 
         var now = clock.GetUtcNow();

@@ -50,10 +50,10 @@ public sealed class ScoreDetailsHandler(ScoreReader reader, NightlyRunScheduleIn
             }
         }
 
-        var lookup = await reader.GetAsync(userId, cancellationToken);
-        if (!lookup.Exists)
+        var (lookup, notFound) = await reader.FindAsync(userId, cancellationToken);
+        if (notFound is not null)
         {
-            return Problems.NotFound($"No user '{userId}'.");
+            return notFound;
         }
 
         var latest = lookup.Row is { } row ? DateOnly.Parse(row.Day, CultureInfo.InvariantCulture) : DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
@@ -75,10 +75,10 @@ public sealed class ScoreDetailsHandler(ScoreReader reader, NightlyRunScheduleIn
             return problem;
         }
 
-        var lookup = await reader.GetAsync(userId, cancellationToken);
-        if (!lookup.Exists)
+        var (lookup, notFound) = await reader.FindAsync(userId, cancellationToken);
+        if (notFound is not null)
         {
-            return Problems.NotFound($"No user '{userId}'.");
+            return notFound;
         }
 
         var now = clock.GetUtcNow();
@@ -131,10 +131,10 @@ public sealed class ScoreDetailsHandler(ScoreReader reader, NightlyRunScheduleIn
             return problem;
         }
 
-        var lookup = await reader.GetAsync(userId, cancellationToken);
-        if (!lookup.Exists)
+        var (lookup, notFound) = await reader.FindAsync(userId, cancellationToken);
+        if (notFound is not null)
         {
-            return Problems.NotFound($"No user '{userId}'.");
+            return notFound;
         }
 
         var top = await topics.TopTopicsAsync(userId, CardTopics, cancellationToken);

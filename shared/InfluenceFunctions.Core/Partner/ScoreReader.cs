@@ -4,6 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using InfluenceFunctions.Nightly;
 using InfluenceFunctions.Storage;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using NCrontab;
 
@@ -106,6 +107,13 @@ public sealed class ScoreReader : IRunCompletedObserver
         }
 
         return answers;
+    }
+
+    /// <summary>The user's lookup, or the 404 every score route answers for an id with neither a score nor signals.</summary>
+    public async Task<(ScoreLookup Lookup, IResult? NotFound)> FindAsync(string userId, CancellationToken cancellationToken)
+    {
+        var lookup = await GetAsync(userId, cancellationToken);
+        return (lookup, lookup.Exists ? null : Http.Problems.NotFound($"No user '{userId}'."));
     }
 
     /// <summary>Drops one person from this instance's cache (an erasure).</summary>

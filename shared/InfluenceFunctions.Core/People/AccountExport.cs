@@ -76,7 +76,7 @@ public sealed class AccountExport(InfluenceTables tables, PlusKGraphCache plusKG
                 given = topicRows[TopicRows.PlusK] is { } plusKRow ? PlusKService.ReadGiven(plusKRow) : [],
                 received,
             },
-            webhookEvents = await WebhookEventsAsync(userId, cancellationToken),
+            webhookEvents = (await webhooks.EventsAboutAsync(userId, cancellationToken)).Select(e => new { e.EventId, e.Type, e.State, e.Payload }),
         };
     }
 
@@ -109,24 +109,6 @@ public sealed class AccountExport(InfluenceTables tables, PlusKGraphCache plusKG
             .GroupBy(e => e.DaysAgo)
             .OrderByDescending(g => g.Key)
             .Select(g => new { day = today.AddDays(-g.Key), count = g.Sum(e => e.Count), accounts = g.Select(e => e.UserKey).Distinct().Count() });
-
-    private async Task<List<object>> WebhookEventsAsync(string userId, CancellationToken cancellationToken)
-    {
-        var events = new List<object>();
-        try
-        {
-            await foreach (var row in webhooks.Events.QueryAsync<WebhookEventEntity>(TableClient.CreateQueryFilter($"Subject eq {userId}"), maxPerPage: 1000, cancellationToken: cancellationToken))
-            {
-                events.Add(new { row.EventId, row.Type, row.State, row.Payload });
-            }
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            // No webhook was ever registered.
-        }
-
-        return events;
-    }
 
     private static async Task<T?> GetAsync<T>(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
         where T : class, ITableEntity

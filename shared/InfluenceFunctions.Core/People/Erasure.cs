@@ -217,17 +217,7 @@ public sealed class ErasureService(
             .Where(e => e.Wants(WebhookEventTypes.UserErased) && (e.UserIdList().Count == 0 || e.UserIdList().Contains(pending.UserId)))
             .Select(e => WebhookEmitter.Event(e, day, "erasure:" + input.Token, WebhookEventTypes.UserErased, pending.RequestedUtc, new { userId = pending.UserId, requestedUtc = pending.RequestedUtc }))
             .ToList();
-        await outbox.AddIfAbsentAsync(events, cancellationToken);
-        var unsent = new List<WebhookEventEntity>();
-        foreach (var e in events)
-        {
-            if (await webhooks.GetEventAsync(e.EndpointId, e.EventId, cancellationToken) is { EnqueuedUtc: null } row)
-            {
-                unsent.Add(row);
-            }
-        }
-
-        await outbox.EnqueueAsync(unsent, WebhookEventStates.Queued, cancellationToken);
+        await outbox.PublishAsync(events, cancellationToken);
         foreach (var endpoint in endpoints.Where(e => e.UserIdList().Contains(pending.UserId)))
         {
             var ids = endpoint.UserIdList().Select(id => id == pending.UserId ? Placeholder(input.Token) : id).ToList();
@@ -373,19 +363,7 @@ public sealed class ErasureService(
     /// <summary>Outbox events about the person (score and topic events). A scan of the events table: erasures are rare.</summary>
     private async Task<int> DeleteWebhookEventsAsync(string userId, CancellationToken cancellationToken)
     {
-        var rows = new List<TableEntity>();
-        try
-        {
-            await foreach (var row in webhooks.Events.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Subject eq {userId}"), maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-            {
-                rows.Add(row);
-            }
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return 0; // No webhook has ever been registered.
-        }
-
+        var rows = await webhooks.EventsAboutAsync(userId, cancellationToken);
         foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
         {
             foreach (var chunk in partition.Chunk(TableBatches.MaxBatch))

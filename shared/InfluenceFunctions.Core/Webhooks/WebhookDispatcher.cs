@@ -78,18 +78,7 @@ public sealed partial class WebhookDispatcher(WebhookStore store, WebhookOutbox 
             shadowReportDay = reportDay,
             shadowReport = report,
         })).ToList();
-        await outbox.AddIfAbsentAsync(events, cancellationToken);
-        var pending = new List<WebhookEventEntity>();
-        foreach (var e in events)
-        {
-            if (await store.GetEventAsync(e.EndpointId, e.EventId, cancellationToken) is { EnqueuedUtc: null } row)
-            {
-                pending.Add(row);
-            }
-        }
-
-        await outbox.EnqueueAsync(pending, WebhookEventStates.Queued, cancellationToken);
-        return pending.Count;
+        return await outbox.PublishAsync(events, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhooks for {Day}: {Queued} events queued for {Endpoints} endpoints")]

@@ -81,6 +81,27 @@ public sealed partial class WebhookOutbox(WebhookStore store, TimeProvider clock
         }
     }
 
+    /// <summary>
+    /// Writes one-off events (an announcement, an erasure notice) if absent, then queues those not queued yet: a repeat
+    /// sends nothing new. Returns how many were queued now.
+    /// </summary>
+    public async Task<int> PublishAsync(IReadOnlyList<OutboxEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        await AddIfAbsentAsync(events, cancellationToken);
+        var unsent = new List<WebhookEventEntity>();
+        foreach (var e in events)
+        {
+            if (await store.GetEventAsync(e.EndpointId, e.EventId, cancellationToken) is { EnqueuedUtc: null } row)
+            {
+                unsent.Add(row);
+            }
+        }
+
+        await EnqueueAsync(unsent, WebhookEventStates.Queued, cancellationToken);
+        return unsent.Count;
+    }
+
     /// <summary>Puts every event of the endpoint in [from, to) that has not been queued yet on the queue. Returns how many.</summary>
     public async Task<int> EnqueuePendingAsync(string endpointId, string from, string to, CancellationToken cancellationToken)
     {

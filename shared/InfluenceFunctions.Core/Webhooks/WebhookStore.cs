@@ -253,4 +253,23 @@ public sealed class WebhookStore(StorageClientFactory factory, IOptions<WebhookO
         var response = await Events.GetEntityIfExistsAsync<WebhookEventEntity>(endpointId, eventId, cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
+
+    /// <summary>Every endpoint's outbox events about one subject (a user id): a filtered scan, for rare requests (export, erasure).</summary>
+    public async Task<List<WebhookEventEntity>> EventsAboutAsync(string subject, CancellationToken cancellationToken)
+    {
+        var events = new List<WebhookEventEntity>();
+        try
+        {
+            await foreach (var row in Events.QueryAsync<WebhookEventEntity>(TableClient.CreateQueryFilter($"Subject eq {subject}"), maxPerPage: 1000, cancellationToken: cancellationToken))
+            {
+                events.Add(row);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // No webhook endpoint was ever registered, so the table was never made.
+        }
+
+        return events;
+    }
 }
