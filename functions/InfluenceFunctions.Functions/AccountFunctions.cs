@@ -1,15 +1,24 @@
-using InfluenceFunctions.Http;
-using InfluenceFunctions.People;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Http;
+using InfluenceFunctions.Api.Ingestion;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Domain.People;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.People;
+using InfluenceFunctions.Workflows.People;
 
 namespace InfluenceFunctions.Functions;
 
-/// <summary>People in control: the person's own account routes, and the erasure orchestration's shells.</summary>
-public sealed class AccountFunctions(AccountHandler handler, ErasureService erasure)
+/// <summary>People in control: the person's own account routes (the erasure orchestration is in <see cref="DurableFunctions"/>).</summary>
+public sealed class AccountFunctions(AccountHandler handler)
 {
     [Function(nameof(GetAccount))]
     public async Task<IActionResult> GetAccount([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.UserAccount)] HttpRequest request, string userId)
@@ -38,24 +47,4 @@ public sealed class AccountFunctions(AccountHandler handler, ErasureService eras
     [Function(nameof(ExportAccount))]
     public async Task<IActionResult> ExportAccount([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.UserExport)] HttpRequest request, string userId)
         => new ResultAction(await handler.ExportAsync(userId, request, request.HttpContext.RequestAborted));
-
-    [Function(nameof(ErasureOrchestrator))]
-    public static Task<ErasureSummary> Erase([OrchestrationTrigger] TaskOrchestrationContext context)
-        => new ErasureOrchestrator().RunAsync(context, context.GetInput<ErasureInput>()!);
-
-    [Function(nameof(SweepErasureActivity))]
-    public Task<ErasureStep> SweepErasure([ActivityTrigger] ErasureInput input, CancellationToken cancellationToken)
-        => erasure.SweepAsync(input, cancellationToken);
-
-    [Function(nameof(NotifyErasureActivity))]
-    public Task<int> NotifyErasure([ActivityTrigger] ErasureInput input, CancellationToken cancellationToken)
-        => erasure.NotifyAsync(input, cancellationToken);
-
-    [Function(nameof(NightInProgressActivity))]
-    public Task<bool> NightInProgress([ActivityTrigger] ErasureInput input, CancellationToken cancellationToken)
-        => erasure.NightInProgressAsync(cancellationToken);
-
-    [Function(nameof(CompleteErasureActivity))]
-    public Task<bool> CompleteErasure([ActivityTrigger] ErasureInput input, CancellationToken cancellationToken)
-        => erasure.CompleteAsync(input, cancellationToken);
 }

@@ -1,22 +1,29 @@
-using InfluenceFunctions.Http;
-using InfluenceFunctions.Nightly;
-using InfluenceFunctions.Partner;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Http;
+using InfluenceFunctions.Api.Ingestion;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Domain;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Partner;
+using InfluenceFunctions.Storage.Runs;
+using InfluenceFunctions.Workflows.Nightly;
 
 namespace InfluenceFunctions.Functions;
 
 /// <summary>
-/// Every trigger, one line each, handing the work to shared/InfluenceFunctions.Core. Orchestrator and activity
-/// function names are the Durable Task names the workflows call (checked by a test against functions.metadata).
+/// The timer, ingestion, runs and topics: one line per trigger, handing the work to the shared handlers
+/// (shared/InfluenceFunctions.Api). The durable tasks are in <see cref="DurableFunctions"/>.
 /// </summary>
 public sealed class Functions(
     NightlyRunScheduler scheduler,
-    NightlyRunService runs,
-    ShardScorer scorer,
     IngestionHandler ingestion,
     NightlyRunHandler runHandler,
     PostIngestionHandler postIngestion,
@@ -79,26 +86,6 @@ public sealed class Functions(
     [Function(nameof(GetPlusK))]
     public async Task<IActionResult> GetPlusK([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.UserPlusK)] HttpRequest request, string userId)
         => new ResultAction(await plusK.GetAsync(userId, request, request.HttpContext.RequestAborted));
-
-    [Function(nameof(NightlyRunOrchestrator))]
-    public static Task<NightlyRunSummary> NightlyRun([OrchestrationTrigger] TaskOrchestrationContext context)
-        => new NightlyRunOrchestrator().RunAsync(context, context.GetInput<NightlyRunInput>()!);
-
-    [Function(nameof(ScoreShardRangeOrchestrator))]
-    public static Task<ShardOutcome> ScoreShardRange([OrchestrationTrigger] TaskOrchestrationContext context)
-        => new ScoreShardRangeOrchestrator().RunAsync(context, context.GetInput<ShardRange>()!);
-
-    [Function(nameof(PlanRunActivity))]
-    public Task<RunPlan> PlanRun([ActivityTrigger] NightlyRunInput input, CancellationToken cancellationToken)
-        => runs.PlanAsync(input, cancellationToken);
-
-    [Function(nameof(ScoreShardActivity))]
-    public Task<ShardOutcome> ScoreShard([ActivityTrigger] ScoreShardInput input, CancellationToken cancellationToken)
-        => scorer.ScoreAsync(input, cancellationToken);
-
-    [Function(nameof(CompleteRunActivity))]
-    public Task<NightlyRunSummary> CompleteRun([ActivityTrigger] CompleteRunInput input, CancellationToken cancellationToken)
-        => runs.CompleteAsync(input, cancellationToken);
 }
 
 /// <summary>Runs a shared handler's IResult inside the Functions ASP.NET Core integration.</summary>

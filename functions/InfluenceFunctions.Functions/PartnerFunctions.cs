@@ -1,8 +1,15 @@
-using InfluenceFunctions.Http;
-using InfluenceFunctions.Partner;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Http;
+using InfluenceFunctions.Api.Ingestion;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Partner;
 
 namespace InfluenceFunctions.Functions;
 

@@ -1,11 +1,12 @@
-using InfluenceFunctions;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Storage;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
-builder.Services.AddInfluenceCore();
+builder.Services.AddInfluence();
 builder.Build().Run();

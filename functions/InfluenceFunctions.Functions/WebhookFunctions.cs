@@ -1,18 +1,27 @@
-using InfluenceFunctions.Http;
-using InfluenceFunctions.Partner;
-using InfluenceFunctions.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Http;
+using InfluenceFunctions.Api.Ingestion;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Api.Webhooks;
+using InfluenceFunctions.Domain.Webhooks;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Partner;
+using InfluenceFunctions.Storage.Webhooks;
+using InfluenceFunctions.Workflows.Webhooks;
 
 namespace InfluenceFunctions.Functions;
 
 /// <summary>
 /// Partner webhooks, one line per trigger: the endpoint routes go through <see cref="PartnerGate"/> (Anonymous to the
-/// host, our key check), the announcement is Admin, the queue trigger sends deliveries, and the activity is the
-/// nightly run's dispatch step (same name as its Durable Task registration).
+/// host, our key check), the announcement is Admin, and the queue trigger sends deliveries.
 /// </summary>
-public sealed class WebhookFunctions(PartnerGate gate, WebhookEndpointHandler endpoints, WebhookAnnouncementHandler announcements, WebhookDeliveryProcessor processor, WebhookDispatcher dispatcher)
+public sealed class WebhookFunctions(PartnerGate gate, WebhookEndpointHandler endpoints, WebhookAnnouncementHandler announcements, WebhookDeliveryProcessor processor)
 {
     [Function(nameof(CreateWebhookEndpoint))]
     public async Task<IActionResult> CreateWebhookEndpoint([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.WebhookEndpoints)] HttpRequest request)
@@ -58,8 +67,4 @@ public sealed class WebhookFunctions(PartnerGate gate, WebhookEndpointHandler en
     [Function(nameof(DeliverWebhook))]
     public Task DeliverWebhook([QueueTrigger("%Webhooks:QueueName%")] string message, CancellationToken cancellationToken)
         => processor.ProcessAsync(message, cancellationToken);
-
-    [Function(nameof(DispatchWebhooksActivity))]
-    public Task<DispatchWebhooksOutcome> DispatchWebhooks([ActivityTrigger] DispatchWebhooksInput input, CancellationToken cancellationToken)
-        => dispatcher.DispatchNightAsync(input, cancellationToken);
 }

@@ -3,28 +3,46 @@ using System.Diagnostics.CodeAnalysis;
 namespace InfluenceFunctions.Scoring;
 
 /// <summary>
-/// The model versions this build knows, by name. The nightly run scores with <see cref="Live"/> and, when a
-/// shadow version is configured, also with <see cref="Get"/>(shadow) to build a <see cref="ShadowDiffReport"/>.
+/// The one registry of score model versions, by version (case-insensitive). Which version is live is a setting
+/// (Influence:LiveModelVersion, default <see cref="DefaultLiveVersion"/>), read the same way by the nightly run and the
+/// CLI; a shadow version runs beside it to build a <see cref="ShadowDiffReport"/>.
 /// </summary>
-public static class ScoreModels
+public sealed class ScoreModels
 {
-    private static readonly IScoreModel[] Known = [new ScoreModelV1()];
+    /// <summary>The live version when nothing is configured.</summary>
+    public const string DefaultLiveVersion = "v1";
 
-    /// <summary>The version whose scores users see.</summary>
-    public static IScoreModel Live => Known[0];
+    private readonly Dictionary<string, IScoreModel> byVersion;
 
-    public static IReadOnlyList<IScoreModel> All => Known;
+    public ScoreModels(IEnumerable<IScoreModel> models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        byVersion = new Dictionary<string, IScoreModel>(StringComparer.OrdinalIgnoreCase);
+        foreach (var model in models)
+        {
+            byVersion[model.Version] = model;
+        }
+    }
+
+    /// <summary>The versions this build ships.</summary>
+    public static IReadOnlyList<IScoreModel> BuiltIn { get; } = [new ScoreModelV1()];
+
+    /// <summary>A registry of the built-in versions (for tools without dependency injection).</summary>
+    public static ScoreModels Default { get; } = new(BuiltIn);
+
+    public IEnumerable<string> Versions => byVersion.Keys;
 
     /// <exception cref="KeyNotFoundException">No model has that version.</exception>
-    public static IScoreModel Get(string version) =>
+    public IScoreModel Get(string version) =>
         TryGet(version, out var model)
             ? model
-            : throw new KeyNotFoundException($"No score model has version '{version}'. Known: {string.Join(", ", Known.Select(m => m.Version))}.");
+            : throw new KeyNotFoundException($"No score model has version '{version}'. Known: {string.Join(", ", byVersion.Keys)}.");
 
-    public static bool TryGet(string version, [NotNullWhen(true)] out IScoreModel? model)
+    public bool TryGet(string version, [NotNullWhen(true)] out IScoreModel? model)
     {
         ArgumentNullException.ThrowIfNull(version);
-        model = Array.Find(Known, m => string.Equals(m.Version, version, StringComparison.OrdinalIgnoreCase));
-        return model is not null;
+        return byVersion.TryGetValue(version, out model);
     }
+
+    public bool Contains(string version) => byVersion.ContainsKey(version);
 }

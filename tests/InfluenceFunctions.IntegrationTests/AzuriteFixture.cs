@@ -1,4 +1,6 @@
+using InfluenceFunctions.Api;
 using InfluenceFunctions.LocalHost;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.IntegrationTests;
 

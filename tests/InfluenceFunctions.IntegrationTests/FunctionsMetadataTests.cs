@@ -1,7 +1,17 @@
 using System.Text.Json;
-using InfluenceFunctions.Http;
+using InfluenceFunctions.Api.Http;
+using InfluenceFunctions.Api.Ingestion;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.LocalHost;
-using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Storage.Runs;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Workflows.Durable;
+using InfluenceFunctions.Workflows;
 using Microsoft.AspNetCore.Routing;
 
 namespace InfluenceFunctions.IntegrationTests;
@@ -17,16 +27,70 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void ShouldDeclareEveryOrchestratorAndActivityTheWorkflowsCall()
     {
-        foreach (var name in NightlyWorkflow.OrchestratorNames)
+        Assert.NotEmpty(InfluenceWorkflows.Tasks);
+        foreach (var task in InfluenceWorkflows.Tasks)
         {
-            Assert.Equal("orchestrationTrigger", TriggerOf(name).GetProperty("type").GetString());
+            var expected = task.Kind == DurableTaskKind.Orchestrator ? "orchestrationTrigger" : "activityTrigger";
+            Assert.Equal(expected, TriggerOf(task.Name).GetProperty("type").GetString());
         }
 
-        foreach (var name in NightlyWorkflow.ActivityNames)
+        var durable = Functions.Value.Values.Count(f => TriggerType(f) is "orchestrationTrigger" or "activityTrigger");
+        Assert.Equal(InfluenceWorkflows.Tasks.Count, durable); // No shell runs a task the local host does not register.
+    }
+
+    [Fact]
+    public void ShouldRunInEachDurableFunctionTheClassTheLocalHostRegistersUnderItsName()
+    {
+        // Each [Function] shell is one call through the adapter (DurableActivities.RunAsync<TActivity, ...> or
+        // OrchestrateAsync<TOrchestrator, ...>): read that call's type arguments from the compiled shell and compare
+        // them with the registry entry of the same name, so a shell can never run another class than the local host.
+        var assembly = System.Reflection.Assembly.LoadFrom(Path.Combine(FunctionsOutput(), "InfluenceFunctions.Functions.dll"));
+        foreach (var task in InfluenceWorkflows.Tasks)
         {
-            Assert.Equal("activityTrigger", TriggerOf(name).GetProperty("type").GetString());
+            var entryPoint = Functions.Value[task.Name].GetProperty("entryPoint").GetString()!;
+            var split = entryPoint.LastIndexOf('.');
+            var shell = assembly.GetType(entryPoint[..split], throwOnError: true)!.GetMethod(entryPoint[(split + 1)..])!;
+            var call = AdapterCall(shell);
+            Assert.True(call is not null, $"{entryPoint} does not run its task through DurableActivities");
+            Assert.Equal(task.Kind == DurableTaskKind.Orchestrator ? "OrchestrateAsync" : "RunAsync", call.Name);
+            Assert.Equal([task.Implementation, task.Input, task.Output], call.GetGenericArguments());
+            if (task.Kind == DurableTaskKind.Activity)
+            {
+                Assert.Equal(task.Input, shell.GetParameters()[0].ParameterType);
+                Assert.Equal(typeof(CancellationToken), shell.GetParameters()[^1].ParameterType); // The function's token reaches the work.
+            }
         }
     }
+
+    private static System.Reflection.MethodInfo? AdapterCall(System.Reflection.MethodInfo shell)
+    {
+        var il = shell.GetMethodBody()!.GetILAsByteArray()!;
+        for (var i = 0; i + 4 < il.Length; i++)
+        {
+            if (il[i] is not (0x28 or 0x6F)) // call, callvirt
+            {
+                continue;
+            }
+
+            try
+            {
+                if (shell.Module.ResolveMethod(BitConverter.ToInt32(il, i + 1)) is System.Reflection.MethodInfo { IsGenericMethod: true } method
+                    && method.DeclaringType == typeof(DurableActivities))
+                {
+                    return method;
+                }
+            }
+            catch (ArgumentException)
+            {
+                // Not a method token at this offset.
+            }
+        }
+
+        return null;
+    }
+
+    private static string? TriggerType(JsonElement function) =>
+        function.GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString()).FirstOrDefault(t => t!.EndsWith("Trigger", StringComparison.Ordinal));
 
     [Theory]
     [InlineData("GetUserScore", "get", ApiRoutes.UserScore, "anonymous")]
@@ -122,10 +186,15 @@ public sealed class FunctionsMetadataTests
         return metadata.GetProperty("bindings").EnumerateArray().First(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
     }
 
-    private static Dictionary<string, JsonElement> Load()
+    private static string FunctionsOutput()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0/
-        var path = Path.Combine(RepoRoot.Find(), "functions", "InfluenceFunctions.Functions", "bin", configuration, "net10.0", "functions.metadata");
+        return Path.Combine(RepoRoot.Find(), "functions", "InfluenceFunctions.Functions", "bin", configuration, "net10.0");
+    }
+
+    private static Dictionary<string, JsonElement> Load()
+    {
+        var path = Path.Combine(FunctionsOutput(), "functions.metadata");
         Assert.True(File.Exists(path), $"{path} is missing: build the solution first");
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.Clone());

@@ -1,9 +1,11 @@
 using Azure.Data.Tables;
-using InfluenceFunctions.Import;
-using InfluenceFunctions.Scoring;
-using InfluenceFunctions.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain;
+using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Seeding;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.IntegrationTests;
 

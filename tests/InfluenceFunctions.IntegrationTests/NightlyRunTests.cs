@@ -1,7 +1,11 @@
 using System.Net;
 using Azure.Data.Tables;
-using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain;
+using InfluenceFunctions.Storage.Runs;
 using InfluenceFunctions.Storage;
+using InfluenceFunctions.Workflows.Nightly;
+using InfluenceFunctions.Workflows.Runs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InfluenceFunctions.IntegrationTests;

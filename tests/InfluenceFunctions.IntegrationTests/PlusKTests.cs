@@ -3,7 +3,13 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using InfluenceFunctions.Topics;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Domain.Topics;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Ingestion;
+using InfluenceFunctions.Storage.Topics;
+using InfluenceFunctions.Workflows.Topics;
 
 namespace InfluenceFunctions.IntegrationTests;
 

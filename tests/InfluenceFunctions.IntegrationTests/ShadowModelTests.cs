@@ -1,6 +1,8 @@
 using System.Net;
-using InfluenceFunctions.Scoring;
 using Microsoft.Extensions.DependencyInjection;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.IntegrationTests;
 
@@ -14,7 +16,7 @@ public sealed class ShadowModelTests(AzuriteFixture azurite)
     {
         var settings = new Dictionary<string, string?> { ["Influence:ShadowModelVersion"] = "v1-plus5" };
         await using var host = await TestHost.StartAsync(azurite, new DateTimeOffset(2026, 11, 28, 3, 0, 0, TimeSpan.Zero), settings, services =>
-            services.AddSingleton<IScoreModel>(new ShiftedModel(ScoreModels.Get("v1"), "v1-plus5", 5)));
+            services.AddSingleton<IScoreModel>(new ShiftedModel(ScoreModels.Default.Get("v1"), "v1-plus5", 5)));
         await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(20, Night, 30));
 
         var summary = await host.RunNightAsync(Night);

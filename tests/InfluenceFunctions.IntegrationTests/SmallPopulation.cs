@@ -1,4 +1,6 @@
 using System.Globalization;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.IntegrationTests;
 

@@ -1,6 +1,8 @@
-using InfluenceFunctions.Demo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Seeding;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.IntegrationTests;
 

@@ -4,6 +4,8 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.IntegrationTests;
 

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using InfluenceFunctions.Demo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Seeding;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.IntegrationTests;
 

@@ -2,13 +2,16 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using InfluenceFunctions.Demo;
-using InfluenceFunctions.Partner;
-using InfluenceFunctions.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Domain;
+using InfluenceFunctions.Seeding;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Partner;
 
 namespace InfluenceFunctions.Cli;
 
@@ -99,7 +102,7 @@ internal static class BenchLookupsCommand
         // The same endpoint with the in-process cache off: every lookup is a point read behind the full HTTP path.
         // (Bench-only: the options object is mutated in place; the service never does this.)
         partner.CacheMaxEntries = 0;
-        await reader.OnRunCompletedAsync(summary, CancellationToken.None);
+        reader.ForgetAll();
         await Measure("GET /score, cache off", Lookup);
 
         Console.WriteLine();

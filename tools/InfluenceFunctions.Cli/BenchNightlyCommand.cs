@@ -1,10 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
-using InfluenceFunctions.Demo;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.LocalHost;
-using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Seeding;
+using InfluenceFunctions.Storage.Runs;
 using InfluenceFunctions.Storage;
+using InfluenceFunctions.Workflows.Nightly;
+using InfluenceFunctions.Workflows.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.DurableTask.Client;

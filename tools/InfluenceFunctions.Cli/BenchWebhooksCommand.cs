@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using InfluenceFunctions.Partner;
-using InfluenceFunctions.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -11,6 +9,14 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.Webhooks;
+using InfluenceFunctions.Domain.Webhooks;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Partner;
+using InfluenceFunctions.Storage.Webhooks;
+using InfluenceFunctions.Workflows.Webhooks;
 
 namespace InfluenceFunctions.Cli;
 

@@ -1,5 +1,13 @@
-using InfluenceFunctions.Http;
-using InfluenceFunctions.Partner;
+using InfluenceFunctions.Api.Http;
+using InfluenceFunctions.Api.Ingestion;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain.Topics;
+using InfluenceFunctions.Storage.Partner;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.Cli;
 

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
-using InfluenceFunctions.Import;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Seeding;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.Cli;
 

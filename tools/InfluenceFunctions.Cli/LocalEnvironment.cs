@@ -1,7 +1,11 @@
 using System.Globalization;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.LocalHost;
-using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Storage.Runs;
 using InfluenceFunctions.Storage;
+using InfluenceFunctions.Workflows.Nightly;
+using InfluenceFunctions.Workflows.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.DurableTask.Client;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using InfluenceFunctions.Api;
 using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.Cli;
 
@@ -41,7 +43,7 @@ internal static class ScoreCsvCommand
             return 1;
         }
 
-        var model = ScoreModels.Live;
+        var model = ScoreModels.Default.Get(new InfluenceOptions().LiveModelVersion); // The same setting default the nightly run uses.
         var calibration = model.DefaultCalibration;
         if (calibrationFile is not null)
         {

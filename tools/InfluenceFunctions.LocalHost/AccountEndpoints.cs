@@ -1,5 +1,12 @@
-using InfluenceFunctions.Http;
 using Microsoft.DurableTask.Client;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Http;
+using InfluenceFunctions.Api.Ingestion;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.LocalHost;
 

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.LocalHost;
 

@@ -1,11 +1,22 @@
 using System.Security.Cryptography;
 using System.Text;
-using InfluenceFunctions.Http;
-using InfluenceFunctions.Partner;
-using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Api.Http;
+using InfluenceFunctions.Api.Ingestion;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain;
+using InfluenceFunctions.Storage.Partner;
+using InfluenceFunctions.Storage.Runs;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Workflows.Nightly;
+using InfluenceFunctions.Workflows.Webhooks;
+using InfluenceFunctions.Workflows;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
 using Microsoft.DurableTask.Testing.Sidecar;
+using Microsoft.DurableTask.Testing;
 
 namespace InfluenceFunctions.LocalHost;
 
@@ -28,8 +39,8 @@ public static class LocalApp
         });
         configure?.Invoke(builder);
         builder.Services.AddProblemDetails();
-        builder.Services.AddInfluenceCore();
-        builder.Services.AddInMemoryDurableTask(NightlyWorkflow.Register, new InMemoryDurableTaskOptions { Port = AzuriteProcess.FreePort() });
+        builder.Services.AddInfluence();
+        builder.Services.AddInMemoryDurableTask(InfluenceWorkflows.Register, new InMemoryDurableTaskOptions { Port = AzuriteProcess.FreePort() });
 
         // The engine's default runs ProcessorCount work items at a time, then sleeps: widen it (see docs/decisions).
         // Not too wide: Azurite is one Node thread, and 32 shard reads at once only queue up and time out there.
@@ -43,7 +54,7 @@ public static class LocalApp
         // The Functions app's webhook queue trigger, as a poller over the same processing code.
         if (builder.Configuration.GetValue("LocalHost:RunWebhooks", true))
         {
-            builder.Services.AddHostedService<Webhooks.WebhookQueuePoller>();
+            builder.Services.AddHostedService<WebhookQueuePoller>();
         }
 
         var app = builder.Build();

@@ -1,11 +1,15 @@
-using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain;
+using InfluenceFunctions.Storage.Runs;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Workflows.Nightly;
 using Microsoft.DurableTask.Client;
 
 namespace InfluenceFunctions.LocalHost;
 
 /// <summary>The local host's stand-in for the Functions timer: same CRON setting, same start logic.</summary>
 internal sealed class NightlyScheduleService(
-    NightlyRunScheduleInfo schedule,
+    RunSchedule schedule,
     NightlyRunScheduler scheduler,
     DurableTaskClient client,
     TimeProvider clock,

@@ -1,5 +1,12 @@
-using InfluenceFunctions.Http;
-using InfluenceFunctions.Partner;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Http;
+using InfluenceFunctions.Api.Ingestion;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Partner;
 
 namespace InfluenceFunctions.LocalHost;
 

@@ -1,9 +1,12 @@
 using System.Globalization;
-using InfluenceFunctions;
-using InfluenceFunctions.Demo;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.LocalHost;
-using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Seeding;
+using InfluenceFunctions.Storage.Partner;
+using InfluenceFunctions.Storage.Runs;
 using InfluenceFunctions.Storage;
+using InfluenceFunctions.Workflows.Nightly;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
@@ -58,7 +61,7 @@ try
     }
 
     // A partner key for trying the API (keys live in the apikeys table; admins make more with POST /api/v1/manage/keys).
-    var (_, partnerKey) = await services.GetRequiredService<InfluenceFunctions.Partner.ApiKeyStore>().CreateAsync("local host demo", null, null, stopping);
+    var (_, partnerKey) = await services.GetRequiredService<ApiKeyStore>().CreateAsync("local host demo", null, null, stopping);
 
     Console.WriteLine();
     Console.WriteLine($"InfluenceFunctions local host on {baseUrl} (Ctrl+C stops it{(azurite is null ? string.Empty : " and Azurite")}).");

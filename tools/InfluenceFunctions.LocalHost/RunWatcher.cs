@@ -1,5 +1,10 @@
 using System.Text.Json;
-using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain;
+using InfluenceFunctions.Storage.Runs;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Workflows.Nightly;
+using InfluenceFunctions.Workflows.Runs;
 using Microsoft.DurableTask.Client;
 
 namespace InfluenceFunctions.LocalHost;

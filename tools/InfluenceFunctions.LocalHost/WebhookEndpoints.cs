@@ -1,6 +1,16 @@
-using InfluenceFunctions.Http;
-using InfluenceFunctions.Partner;
-using InfluenceFunctions.Webhooks;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Http;
+using InfluenceFunctions.Api.Ingestion;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Api.Webhooks;
+using InfluenceFunctions.Domain.Webhooks;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Partner;
+using InfluenceFunctions.Storage.Webhooks;
+using InfluenceFunctions.Workflows.Webhooks;
 
 namespace InfluenceFunctions.LocalHost;
 

@@ -1,14 +1,19 @@
 using System.IO.Compression;
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
+using System.Net;
 using System.Text.Json;
-using Azure.Core;
+using System.Text;
 using Azure.Core.Pipeline;
+using Azure.Core;
 using Azure.Data.Tables;
+using InfluenceFunctions.Api.Webhooks;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain.Webhooks;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.IntegrationTests.Webhooks;
+using InfluenceFunctions.Storage.Webhooks;
 using InfluenceFunctions.Storage;
-using InfluenceFunctions.Webhooks;
+using InfluenceFunctions.Workflows.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

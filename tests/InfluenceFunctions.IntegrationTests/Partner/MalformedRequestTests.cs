@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.IntegrationTests.Partner;
 

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api;
 using InfluenceFunctions.LocalHost;
-using InfluenceFunctions.Partner;
+using InfluenceFunctions.Storage.Partner;
+using InfluenceFunctions.Storage;
 using Microsoft.AspNetCore.Routing;
 
 namespace InfluenceFunctions.IntegrationTests.Partner;

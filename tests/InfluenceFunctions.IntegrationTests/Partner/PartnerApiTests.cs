@@ -4,9 +4,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
-using InfluenceFunctions.Partner;
-using InfluenceFunctions.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Domain;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Partner;
 
 namespace InfluenceFunctions.IntegrationTests.Partner;
 

@@ -1,9 +1,16 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
-using InfluenceFunctions.Nightly;
-using InfluenceFunctions.Webhooks;
+using InfluenceFunctions.Api.Webhooks;
+using InfluenceFunctions.Api;
+using Azure.Core.Pipeline;
+using Azure.Core;
+using InfluenceFunctions.Domain.Webhooks;
+using InfluenceFunctions.Domain;
+using InfluenceFunctions.Storage.Runs;
+using InfluenceFunctions.Storage.Webhooks;
+using InfluenceFunctions.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InfluenceFunctions.IntegrationTests.Webhooks;
@@ -28,8 +35,8 @@ public sealed class TopicEventTests(AzuriteFixture azurite)
             ["Webhooks:PollInterval"] = "00:00:00.050",
             ["LocalHost:RunWebhooks"] = "true",
         };
-        var crash = new CrashBeforeTheOutbox(Night2);
-        await using var host = await TestHost.StartAsync(azurite, Now, settings, services => services.AddSingleton<IShardScoredObserver>(crash));
+        var crash = new CrashBeforeTheOutbox();
+        await using var host = await TestHost.StartAsync(azurite, Now, settings, services => services.AddSingleton<HttpPipelinePolicy>(crash));
         using (var signals = await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(30, Night3, 32)))
         {
             Assert.Equal(HttpStatusCode.OK, signals.StatusCode);
@@ -59,9 +66,12 @@ public sealed class TopicEventTests(AzuriteFixture azurite)
         await HideAsync(host, "u010", "minnesota-twins");
         await HideAsync(host, "u011", "wine");
 
-        // Every shard's first attempt at night 2 dies after writing its topic rows and before the outbox: the retried
-        // activity must compare against night 1 (kept on the row), not against the row the dead attempt wrote.
+        // Shard attempts at night 2 die after writing their topic rows and before the outbox (the event step, last in
+        // the pass): the retried activity must compare against night 1 (kept on the row), not against the row the dead
+        // attempt wrote.
+        crash.Armed = true;
         await host.RunNightAsync(Night2);
+        crash.Armed = false;
         Assert.True(crash.Crashed > 0);
 
         var expected = new Dictionary<string, (string Type, string User, string[] Topics)>(StringComparer.Ordinal)
@@ -117,17 +127,56 @@ public sealed class TopicEventTests(AzuriteFixture azurite)
         }
     }
 
-    /// <summary>Registered before the webhook emitter, so it runs first: fails each shard's first attempt of one night.</summary>
-    private sealed class CrashBeforeTheOutbox(DateOnly night) : IShardScoredObserver
+    /// <summary>
+    /// While armed, fails the first writes of score and topic events to the outbox ("webhookevents" upserts and
+    /// transactions), as a process dying at the start of the shard pass's event step would.
+    /// </summary>
+    private sealed class CrashBeforeTheOutbox : HttpPipelinePolicy
     {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> attempted = new();
+        private const int Crashes = 3;
+        private int crashed;
 
-        public int Crashed => attempted.Count;
+        public bool Armed { get; set; }
 
-        public Task OnShardScoredAsync(ShardScored shard, CancellationToken cancellationToken) =>
-            shard.Day == night && attempted.TryAdd(shard.Shard, true)
-                ? throw new InvalidOperationException($"Simulated crash of shard {shard.Shard} before its events were written.")
-                : Task.CompletedTask;
+        public int Crashed => Volatile.Read(ref crashed);
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Check(message);
+            ProcessNext(message, pipeline);
+        }
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Check(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        private void Check(HttpMessage message)
+        {
+            if (Armed && WritesOutboxEvents(message.Request) && Interlocked.Increment(ref crashed) <= Crashes)
+            {
+                throw new InvalidOperationException("Simulated crash of a shard pass before its events were written.");
+            }
+        }
+
+        private static bool WritesOutboxEvents(Request request)
+        {
+            var path = request.Uri.Path;
+            if (path.Contains("webhookevents(", StringComparison.Ordinal) && request.Method != RequestMethod.Get && request.Method != RequestMethod.Delete)
+            {
+                return true;
+            }
+
+            if (!path.EndsWith("$batch", StringComparison.Ordinal) || request.Content is null)
+            {
+                return false;
+            }
+
+            using var body = new MemoryStream();
+            request.Content.WriteTo(body, CancellationToken.None);
+            return System.Text.Encoding.UTF8.GetString(body.ToArray()).Contains("webhookevents(", StringComparison.Ordinal);
+        }
     }
 
     private static string Id(DateOnly night, string userId, string type, string endpointId) => WebhookEventIds.For(night, userId, type, endpointId);

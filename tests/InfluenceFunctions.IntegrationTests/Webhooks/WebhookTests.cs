@@ -3,9 +3,14 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using InfluenceFunctions.Scoring;
-using InfluenceFunctions.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Webhooks;
+using InfluenceFunctions.Domain.Webhooks;
+using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Webhooks;
+using InfluenceFunctions.Workflows.Webhooks;
 
 namespace InfluenceFunctions.IntegrationTests.Webhooks;
 
@@ -269,7 +274,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
         }
 
         // Another partner's key sees nothing of it.
-        var (_, otherKey) = await host.Services.GetRequiredService<InfluenceFunctions.Partner.ApiKeyStore>().CreateAsync("other", null, null, CancellationToken.None);
+        var (_, otherKey) = await host.Services.GetRequiredService<InfluenceFunctions.Storage.Partner.ApiKeyStore>().CreateAsync("other", null, null, CancellationToken.None);
         using (var other = host.Bare())
         {
             other.DefaultRequestHeaders.Add("x-api-key", otherKey);
@@ -293,7 +298,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
         var settings = Fast();
         settings["Influence:ShadowModelVersion"] = "v1-next";
         await using var host = await TestHost.StartAsync(azurite, Now, settings, services =>
-            services.AddSingleton<IScoreModel>(new RenamedModel(ScoreModels.Get("v1"), "v1-next")));
+            services.AddSingleton<IScoreModel>(new RenamedModel(ScoreModels.Default.Get("v1"), "v1-next")));
         var (_, secret) = await RegisterAsync(host, receiver.Url, [WebhookEventTypes.ModelVersionChanged]);
         receiver.Secrets.Add(secret);
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.UnitTests.Core;
 

@@ -1,4 +1,7 @@
-using InfluenceFunctions.Ingestion;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain.Ingestion;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Ingestion;
 
 namespace InfluenceFunctions.UnitTests.Core;
 

@@ -1,6 +1,9 @@
-using InfluenceFunctions.Nightly;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Runs;
+using InfluenceFunctions.Workflows.Nightly;
 
 namespace InfluenceFunctions.UnitTests.Core;
 

@@ -1,6 +1,10 @@
 using Azure.Data.Tables;
-using InfluenceFunctions.People;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain.People;
 using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.People;
+using InfluenceFunctions.Workflows.People;
 
 namespace InfluenceFunctions.UnitTests.People;
 
@@ -37,29 +41,29 @@ public sealed class AccountTests
     [Fact]
     public void ShouldBeEligibleOnlyWhenOptedInWithAConnection()
     {
-        var row = Account.NewRow("0001", "alice", Monday, []);
-        Assert.False(Account.Quick(row).Eligible);
-        Assert.True(Account.Read(row).OptedIn);
+        var row = AccountRows.NewRow("0001", "alice", Monday, []);
+        Assert.False(AccountRows.Quick(row).Eligible);
+        Assert.True(AccountRows.Read(row).OptedIn);
 
-        var connected = Account.NewRow("0001", "alice", Monday, [new Connection("twitter", "alice", Monday), new Connection("facebookpage", "bakery", Monday)]);
-        Assert.True(Account.Quick(connected).Eligible);
-        Assert.Equal(["facebookpage", "twitter"], Account.Quick(connected).Networks);
-        Assert.False(Account.Quick(new TableEntity("0001", "bob")).Eligible);
+        var connected = AccountRows.NewRow("0001", "alice", Monday, [new Connection("twitter", "alice", Monday), new Connection("facebookpage", "bakery", Monday)]);
+        Assert.True(AccountRows.Quick(connected).Eligible);
+        Assert.Equal(["facebookpage", "twitter"], AccountRows.Quick(connected).Networks);
+        Assert.False(AccountRows.Quick(new TableEntity("0001", "bob")).Eligible);
     }
 
     [Fact]
     public void ShouldForgetDisconnectionsAfterThirtyDays()
     {
         var row = new TableEntity("0001", "alice");
-        new Account("alice", Monday, [], [new Disconnection("twitter", Monday.AddDays(-31)), new Disconnection("tiktok", Monday.AddDays(-2))]).WriteTo(row, Monday);
-        Assert.Equal(["tiktok"], Account.Read(row).Disconnections.Select(d => d.Network));
+        AccountRows.Write(new Account("alice", Monday, [], [new Disconnection("twitter", Monday.AddDays(-31)), new Disconnection("tiktok", Monday.AddDays(-2))]), row, Monday);
+        Assert.Equal(["tiktok"], AccountRows.Read(row).Disconnections.Select(d => d.Network));
     }
 
     [Fact]
     public void ShouldNameThePersonsOwnConnectionChangeInTheExplanation()
     {
         var row = new TableEntity("0001", "alice");
-        new Account("alice", Monday, [new Connection("instagram", "alice.pics", Monday)], [new Disconnection("tiktok", Monday)]).WriteTo(row, Monday);
+        AccountRows.Write(new Account("alice", Monday, [new Connection("instagram", "alice.pics", Monday)], [new Disconnection("tiktok", Monday)]), row, Monday);
         var result = new ScoreResult("v1", ScoreStatus.Scored, null, 40, 1, 1, 1, 1, 20, new Dictionary<string, double>(),
         [
             new ScoreMove("instagram.connected", "instagram has data now", 1.5),
@@ -68,7 +72,7 @@ public sealed class AccountTests
             new ScoreMove("twitter.reshares_received", "reshares received fell", -1),
         ]);
 
-        var moves = ConnectionMoves.Describe(result, row).Moves.Select(m => m.Description).ToList();
+        var moves = ConnectionMoves.Describe(result, () => AccountRows.Read(row)).Moves.Select(m => m.Description).ToList();
         Assert.Equal(
             ["you connected instagram (@alice.pics) on 2026-11-23", "you disconnected tiktok on 2026-11-23", "youtube has no data in the window any more", "reshares received fell"],
             moves);

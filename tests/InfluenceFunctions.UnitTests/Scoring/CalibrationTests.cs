@@ -1,6 +1,8 @@
 using System.Globalization;
-using InfluenceFunctions.Scoring;
 using static InfluenceFunctions.UnitTests.Scoring.ScoringTestData;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.UnitTests.Scoring;
 

@@ -1,5 +1,7 @@
-using InfluenceFunctions.Scoring;
 using static InfluenceFunctions.UnitTests.Scoring.ScoringTestData;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.UnitTests.Scoring;
 

@@ -1,4 +1,6 @@
+using InfluenceFunctions.Api;
 using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.UnitTests.Scoring;
 

@@ -1,5 +1,7 @@
-using InfluenceFunctions.Scoring;
 using static InfluenceFunctions.UnitTests.Scoring.ScoringTestData;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage;
 
 namespace InfluenceFunctions.UnitTests.Scoring;
 
@@ -63,15 +65,19 @@ public class ShadowAndRegistryTests
     [Fact]
     public void ShouldFindModelsByVersion()
     {
-        Assert.Equal("v1", ScoreModels.Live.Version);
-        Assert.Same(ScoreModels.Live, ScoreModels.Get("v1"));
-        Assert.Same(ScoreModels.Live, ScoreModels.Get("V1"));
-        Assert.True(ScoreModels.TryGet("v1", out var model));
+        var models = ScoreModels.Default;
+        var live = models.Get(ScoreModels.DefaultLiveVersion);
+        Assert.Equal("v1", live.Version);
+        Assert.Same(live, models.Get("V1"));
+        Assert.True(models.TryGet("v1", out var model));
         Assert.IsType<ScoreModelV1>(model);
-        Assert.False(ScoreModels.TryGet("v9", out _));
-        var error = Assert.Throws<KeyNotFoundException>(() => ScoreModels.Get("v9"));
+        Assert.False(models.TryGet("v9", out _));
+        var error = Assert.Throws<KeyNotFoundException>(() => models.Get("v9"));
         Assert.Contains("v1", error.Message, StringComparison.Ordinal);
-        Assert.Contains(ScoreModels.Live, ScoreModels.All);
+        Assert.Contains(live, ScoreModels.BuiltIn);
+
+        // One registry, one setting: the nightly run's default live version is the registry's.
+        Assert.Equal(ScoreModels.DefaultLiveVersion, new InfluenceFunctions.Storage.InfluenceOptions().LiveModelVersion);
     }
 
     [Fact]
@@ -119,7 +125,7 @@ public class ShadowAndRegistryTests
         var population = SyntheticPopulation.Create(new SyntheticOptions(20, Seed: 61, Networks: 3));
         foreach (var input in population.InputsForNight(0))
         {
-            var result = ScoreModels.Live.Score(input, population, ScoreModels.Live.DefaultCalibration);
+            var result = ScoreModels.Default.Get(ScoreModels.DefaultLiveVersion).Score(input, population, ScoreModels.Default.Get(ScoreModels.DefaultLiveVersion).DefaultCalibration);
             Assert.Equal("v1", result.ModelVersion);
             Assert.Equal(3, input.Networks.Count);
             Assert.Equal(Model.Score(input, population, DefaultCalibration).Score, result.Score);

@@ -1,3 +1,5 @@
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage;
 

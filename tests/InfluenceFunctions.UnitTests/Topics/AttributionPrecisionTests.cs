@@ -1,7 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
-using InfluenceFunctions.Topics;
 using Xunit.Abstractions;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Domain.Topics;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Ingestion;
+using InfluenceFunctions.Storage.Topics;
+using InfluenceFunctions.Workflows.Topics;
 
 namespace InfluenceFunctions.UnitTests.Topics;
 

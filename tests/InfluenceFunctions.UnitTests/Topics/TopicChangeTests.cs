@@ -1,5 +1,12 @@
 using Azure.Data.Tables;
-using InfluenceFunctions.Topics;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain.Topics;
+using InfluenceFunctions.Storage.Ingestion;
+using InfluenceFunctions.Storage.Topics;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Workflows.Runs;
+using InfluenceFunctions.Workflows.Topics;
 using Microsoft.Extensions.Options;
 
 namespace InfluenceFunctions.UnitTests.Topics;
@@ -23,23 +30,23 @@ public sealed class TopicChangeTests
     {
         var row = new TableEntity("0001", "topics|u1") { ["Day"] = "2026-11-26" };
         var nightOne = new SortedDictionary<string, double>(StringComparer.Ordinal) { ["vodka"] = 0.9 };
-        VisibleTopics.Write(row, nightOne, (null, new SortedDictionary<string, double>()));
+        VisibleTopicRows.Write(row, nightOne, (null, new SortedDictionary<string, double>()));
 
         // Night 2 replaces the row: what night 1 saw becomes the previous set.
-        var yesterday = VisibleTopics.YesterdayFor(row, Night, NoneHidden, TopicOntology.Default)!.Value;
+        var yesterday = VisibleTopicRows.YesterdayFor(row, Night, NoneHidden, TopicOntology.Default)!.Value;
         Assert.Equal("2026-11-26", yesterday.Day);
         var tonight = new SortedDictionary<string, double>(StringComparer.Ordinal) { ["wine"] = 0.4 };
         var rewritten = new TableEntity("0001", "topics|u1") { ["Day"] = "2026-11-27" };
-        VisibleTopics.Write(rewritten, tonight, yesterday);
+        VisibleTopicRows.Write(rewritten, tonight, yesterday);
 
         // Night 2 again finds night 1 as yesterday, so the same changes.
-        var again = VisibleTopics.YesterdayFor(rewritten, Night, NoneHidden, TopicOntology.Default)!.Value;
+        var again = VisibleTopicRows.YesterdayFor(rewritten, Night, NoneHidden, TopicOntology.Default)!.Value;
         Assert.Equal("2026-11-26", again.Day);
         var changes = VisibleTopics.Compare("u1", again.Topics, tonight, NoneHidden).ToList();
         Assert.Equal([("wine", true, 0.4), ("vodka", false, 0.9)], changes.Select(c => (c.Topic, c.Gained, c.Strength)));
 
         // An older night re-run over this row says nothing.
-        Assert.Null(VisibleTopics.YesterdayFor(rewritten, Night.AddDays(-1), NoneHidden, TopicOntology.Default));
+        Assert.Null(VisibleTopicRows.YesterdayFor(rewritten, Night.AddDays(-1), NoneHidden, TopicOntology.Default));
     }
 
     [Fact]
@@ -56,19 +63,21 @@ public sealed class TopicChangeTests
     {
         var row = new TableEntity("0001", "topics|u1") { ["Day"] = "2026-11-26" };
         PackedJson.Write(row, "T", new TopicProfile("2026-11-26", [Topic("wine", 0.3), Topic("vodka", 0.6)]));
-        var yesterday = VisibleTopics.YesterdayFor(row, Night, new HashSet<string> { "vodka" }, TopicOntology.Default)!.Value;
+        var yesterday = VisibleTopicRows.YesterdayFor(row, Night, new HashSet<string> { "vodka" }, TopicOntology.Default)!.Value;
         Assert.Equal(["wine"], yesterday.Topics.Keys);
     }
 
     [Fact]
-    public async Task ShouldHandAShardsChangesOverOnceAndOnlyForTheUsersAsked()
+    public void ShouldRefuseToReadAStepsDataBeforeThatStepRan()
     {
-        var ledger = new TopicChangeLedger(Options.Create(new InfluenceOptions { ShardCount = 8 }));
-        var shard = InfluenceFunctions.Storage.Shards.KeyOf("u1", 8);
-        ledger.Record(Night, shard, [new InfluenceFunctions.Webhooks.TopicChange("u1", "wine", true, 0.4)]);
-        Assert.Empty(await ledger.ChangesAsync(Night.AddDays(-1), ["u1"], CancellationToken.None));
-        Assert.Single(await ledger.ChangesAsync(Night, ["u1"], CancellationToken.None));
-        Assert.Empty(await ledger.ChangesAsync(Night, ["u1"], CancellationToken.None));
+        // The shard pass hands data from step to step in its context: a step placed before the one that produces what
+        // it reads fails loudly instead of reading an empty or stale value.
+        var context = new ShardPassContext(new ScoreShardInput(Night, "run", 3, "v1", null));
+        Assert.Throws<InvalidOperationException>(() => context.Scores);
+        Assert.Throws<InvalidOperationException>(() => context.TopicChanges);
+        context.TopicChanges = [new TopicChange("u1", "wine", true, 0.4)];
+        Assert.Single(context.TopicChanges);
+        Assert.Equal(InfluenceFunctions.Storage.Shards.Key(3), context.ShardKey);
     }
 
     private static UserTopic Topic(string id, double strength) =>

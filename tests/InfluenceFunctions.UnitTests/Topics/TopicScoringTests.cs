@@ -1,4 +1,10 @@
-using InfluenceFunctions.Topics;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Domain.Topics;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Ingestion;
+using InfluenceFunctions.Storage.Topics;
+using InfluenceFunctions.Workflows.Topics;
 
 namespace InfluenceFunctions.UnitTests.Topics;
 

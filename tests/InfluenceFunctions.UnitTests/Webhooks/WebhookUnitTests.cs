@@ -1,9 +1,14 @@
 using System.Net;
 using System.Text;
-using InfluenceFunctions.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Api.Webhooks;
+using InfluenceFunctions.Domain.Webhooks;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Webhooks;
+using InfluenceFunctions.Workflows.Webhooks;
 
 namespace InfluenceFunctions.UnitTests.Webhooks;
 

@@ -1,0 +1,41 @@
+using InfluenceFunctions.Api.Auth;
+using InfluenceFunctions.Api.Ingestion;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Api.Webhooks;
+using InfluenceFunctions.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InfluenceFunctions.Api;
+
+public static class InfluenceApi
+{
+    /// <summary>
+    /// Everything both hosts share: the HTTP handlers and the partner gate over the workflows and storage
+    /// (<see cref="InfluenceWorkflows.AddInfluenceWorkflows"/>). The hosts add only what is theirs: the Functions
+    /// triggers, or the local host's endpoints, schedule and queue poller.
+    /// </summary>
+    public static IServiceCollection AddInfluence(this IServiceCollection services)
+    {
+        services.AddInfluenceWorkflows();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName);
+        services.AddSingleton<UserTokenValidator>();
+        services.AddSingleton<QuotaLimiter>();
+        services.AddSingleton<PartnerGate>();
+        services.AddSingleton<ScoreLookupHandler>();
+        services.AddSingleton<ScoreDetailsHandler>();
+        services.AddSingleton<ApiKeyHandler>();
+        services.AddSingleton<OpenApiHandler>();
+        services.AddSingleton<IngestionHandler>();
+        services.AddSingleton<PostIngestionHandler>();
+        services.AddSingleton<NightlyRunHandler>();
+        services.AddSingleton<TopicsHandler>();
+        services.AddSingleton<PlusKHandler>();
+        services.AddSingleton<AccountHandler>();
+        services.AddSingleton<WebhookEndpointHandler>();
+        services.AddSingleton<WebhookAnnouncementHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using System.Text.Json;
+using InfluenceFunctions.Api.Http;
+using InfluenceFunctions.Api.Ingestion;
+using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain.Ingestion;
+using InfluenceFunctions.Domain;
+using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage.Ingestion;
+using InfluenceFunctions.Storage.Partner;
+using InfluenceFunctions.Storage.Runs;
+using InfluenceFunctions.Storage.Topics;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Workflows.Nightly;
+using Microsoft.AspNetCore.Http;
+
+namespace InfluenceFunctions.Api.Partner;
+
+/// <summary>
+/// Score lookups for partners: one user (one point read, or none when cached: deltas come from the row's packed
+/// history) and a batch of up to 100 (grouped by shard, see <see cref="ScoreReader"/>). Both behind the gate.
+/// </summary>
+public sealed class ScoreLookupHandler(ScoreReader reader, RunSchedule schedule, TimeProvider clock)
+{
+    public const int MaxBatch = 100;
+    public const long MaxBatchBodyBytes = 256 * 1024;
+
+    private static readonly JsonSerializerOptions BatchJson = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.Strict,
+    };
+
+    public async Task<IResult> GetAsync(PartnerCaller caller, string userId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if ((PartnerInput.UnknownQuery(request) ?? PartnerInput.UserId(userId)) is { } problem)
+        {
+            return problem;
+        }
+
+        var (lookup, notFound) = await reader.FindAsync(userId, cancellationToken);
+        if (notFound is not null)
+        {
+            return notFound;
+        }
+
+        var now = clock.GetUtcNow();
+        return CachedResource.JsonBody(ScoreViews.Of(lookup, schedule.NextRunAfter(now)), lookup.FreshUntilUtc - now);
+    }
+
+    /// <summary>POST {"userIds": [...]}: up to 100 ids, each answered found or not, in the order given (repeats once).</summary>
+    public async Task<IResult> LookupAsync(PartnerCaller caller, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        if (PartnerInput.UnknownQuery(request) is { } queryProblem)
+        {
+            return queryProblem;
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            return PartnerProblems.UnsupportedMediaType("Send the body as application/json: {\"userIds\": [\"...\"]}.");
+        }
+
+        if (request.ContentLength > MaxBatchBodyBytes)
+        {
+            return Problems.TooLarge($"A lookup body is at most {MaxBatchBodyBytes} bytes.");
+        }
+
+        var body = await ReadBodyAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return Problems.TooLarge($"A lookup body is at most {MaxBatchBodyBytes} bytes.");
+        }
+
+        BatchLookupRequest? input;
+        try
+        {
+            input = JsonSerializer.Deserialize<BatchLookupRequest>(body, BatchJson);
+        }
+        catch (JsonException e)
+        {
+            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+            return Problems.Invalid(field, "Malformed JSON, or a value of the wrong type: send {\"userIds\": [\"...\"]} with string ids.");
+        }
+
+        if (input?.UserIds is not { } ids)
+        {
+            return Problems.Invalid("userIds", "The body must be {\"userIds\": [\"...\"]}.");
+        }
+
+        if (ids.Count is 0 or > MaxBatch)
+        {
+            return Problems.Invalid("userIds", $"Give between 1 and {MaxBatch} user ids; {ids.Count} were given.");
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (IngestionValidator.ValidateUserId(ids[i]) is { } error)
+            {
+                errors[$"userIds[{i}]"] = [error];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid("Some user ids are not valid.", errors);
+        }
+
+        var distinct = ids.Select(id => id!).Distinct(StringComparer.Ordinal).ToList();
+        var found = await reader.GetManyAsync(distinct, cancellationToken);
+        var nextRun = schedule.NextRunAfter(clock.GetUtcNow());
+        var results = distinct.Select(id => found[id] is { Exists: true } lookup
+            ? new BatchLookupResult(id, true, ScoreViews.Of(lookup, nextRun))
+            : new BatchLookupResult(id, false, null)).ToList();
+        return TypedResults.Ok(new BatchLookupResponse(results.Count(r => r.Found), results.Count(r => !r.Found), nextRun, results));
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBatchBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>Builds the score view from what storage holds.</summary>
+public static class ScoreViews
+{
+    public const string NotScoredYet = "Not scored yet: the first nightly recalculation after the user's data arrived has not run.";
+
+    public static ScoreView Of(ScoreLookup lookup, DateTimeOffset nextRun)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        if (lookup.Row is not { } row)
+        {
+            return new ScoreView(lookup.UserId, "unscored", NotScoredYet, null, null, null, null, null, [], nextRun);
+        }
+
+        var day = DateOnly.Parse(row.Day, CultureInfo.InvariantCulture);
+        return new ScoreView(
+            lookup.UserId,
+            row.Status,
+            row.Reason,
+            row.Score,
+            Components(row),
+            row.ModelVersion,
+            day,
+            new DeltasView(Delta(row, day, 1), Delta(row, day, 7), Delta(row, day, 30)),
+            ScoreRows.Moves(row),
+            nextRun);
+    }
+
+    public static ComponentsView? Components(ScoreEntity row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Current.Status == ScoreRowStatus.Scored ? new ComponentsView(Math.Round(row.Reach, 1), Math.Round(row.Amplification, 1), Math.Round(row.Network, 1)) : null;
+    }
+
+    private static int? Delta(ScoreEntity row, DateOnly day, int daysBack)
+    {
+        var then = ScoreHistory.Get(row.History, day.AddDays(-daysBack));
+        return row.Score is { } now && then is > 0 and <= 100 ? now - then : null;
+    }
+}
+
+public sealed record ScoreView(
+    string UserId,
+    string Status,
+    string? Reason,
+    int? Score,
+    ComponentsView? Components,
+    string? ModelVersion,
+    DateOnly? Day,
+    DeltasView? Deltas,
+    IReadOnlyList<ScoreMove> Moves,
+    DateTimeOffset NextRecalculationUtc);
+
+public sealed record ComponentsView(double Reach, double Amplification, double Network);
+
+/// <summary>Score changes over a day, a week and a month; null where there is no score to compare with.</summary>
+public sealed record DeltasView(int? Day, int? Week, int? Month);
+
+public sealed record BatchLookupRequest(IReadOnlyList<string?>? UserIds);
+
+public sealed record BatchLookupResult(string UserId, bool Found, ScoreView? Score);
+
+public sealed record BatchLookupResponse(int Found, int NotFound, DateTimeOffset NextRecalculationUtc, IReadOnlyList<BatchLookupResult> Results);

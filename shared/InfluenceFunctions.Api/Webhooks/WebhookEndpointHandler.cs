@@ -1,0 +1,373 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Serialization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure.Data.Tables;
+using Azure;
+using InfluenceFunctions.Api.Http;
+using InfluenceFunctions.Api.Ingestion;
+using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain.Ingestion;
+using InfluenceFunctions.Domain.Webhooks;
+using InfluenceFunctions.Storage.Partner;
+using InfluenceFunctions.Storage.Webhooks;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Workflows.Webhooks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace InfluenceFunctions.Api.Webhooks;
+
+/// <summary>
+/// The partner's webhook endpoints (behind <see cref="PartnerGate"/>: the caller's key id owns them): register (the
+/// signing secret is in the answer once), list, read, pause, resume, rotate the secret, delete, read the attempt log,
+/// replay an event. Bad input is a 400 naming the field, and nothing is written.
+/// </summary>
+public sealed partial class WebhookEndpointHandler(
+    WebhookStore store,
+    WebhookOutbox outbox,
+    WebhookSecretProtector secrets,
+    WebhookAddressPolicy policy,
+    IOptions<WebhookOptions> options,
+    TimeProvider clock)
+{
+    public const int MaxUserIds = 500;
+    public const int MaxTopics = 100;
+    public const int MaxTopicLength = 64;
+    public const int MaxDescriptionLength = 200;
+    public const int DefaultMinScoreChange = 5;
+
+    /// <summary>The user filter is one string column: a Table string holds at most 32K characters.</summary>
+    public const int MaxUserIdsJson = 30_000;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.Strict,
+    };
+
+    public async Task<IResult> CreateAsync(PartnerCaller caller, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        if (PartnerInput.UnknownQuery(request) is { } queryProblem)
+        {
+            return queryProblem;
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            return PartnerProblems.UnsupportedMediaType("Send the body as application/json: {\"url\": \"https://...\", \"eventTypes\": [\"score.changed\"]}.");
+        }
+
+        if (request.ContentLength > 64 * 1024)
+        {
+            return Problems.TooLarge("An endpoint registration is at most 64 KiB.");
+        }
+
+        CreateEndpointRequest? input;
+        try
+        {
+            input = await JsonSerializer.DeserializeAsync<CreateEndpointRequest>(request.Body, Json, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+            return Problems.Invalid(field, "Malformed JSON, or a value of the wrong type: send {\"url\": \"https://...\", \"eventTypes\": [\"score.changed\"], \"filters\": {\"userIds\": [], \"topics\": [], \"minScoreChange\": 5}}.");
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (input is null)
+        {
+            return Problems.Invalid("body", "Send a JSON object.");
+        }
+
+        var urlProblem = policy.CheckForm(input.Url, out var uri);
+        if (urlProblem is not null)
+        {
+            errors["url"] = [urlProblem];
+        }
+
+        var types = input.EventTypes ?? [];
+        if (types.Count == 0)
+        {
+            errors["eventTypes"] = ["Name at least one event type. Known: " + string.Join(", ", WebhookEventTypes.All) + "."];
+        }
+        else if (types.Any(t => t is null || !WebhookEventTypes.IsKnown(t)))
+        {
+            var unknown = types.First(t => t is null || !WebhookEventTypes.IsKnown(t));
+            errors["eventTypes"] = [$"Unknown event type '{PartnerInput.Printable(unknown ?? "null")}'. Known: {string.Join(", ", WebhookEventTypes.All)}."];
+        }
+
+        var userIds = input.Filters?.UserIds ?? [];
+        if (userIds.Count > MaxUserIds)
+        {
+            errors["filters.userIds"] = [$"At most {MaxUserIds} user ids; leave the filter out for every user."];
+        }
+        else if (userIds.Select((id, i) => (Error: IngestionValidator.ValidateUserId(id), Index: i)).FirstOrDefault(x => x.Error is not null) is { Error: { } userError, Index: var index })
+        {
+            errors[$"filters.userIds[{index}]"] = [userError];
+        }
+
+        else if (JsonSerializer.Serialize(userIds).Length > MaxUserIdsJson)
+        {
+            errors["filters.userIds"] = [$"The user ids add up to more than {MaxUserIdsJson:N0} characters; use fewer (or leave the filter out for every user)."];
+        }
+
+        var topics = input.Filters?.Topics ?? [];
+        if (topics.Count > MaxTopics)
+        {
+            errors["filters.topics"] = [$"At most {MaxTopics} topics."];
+        }
+        else if (topics.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > MaxTopicLength || t.Any(char.IsControl)))
+        {
+            errors["filters.topics"] = [$"Each topic is 1 to {MaxTopicLength} characters, no control characters."];
+        }
+
+        var minChange = input.Filters?.MinScoreChange ?? DefaultMinScoreChange;
+        if (minChange is < 1 or > 99)
+        {
+            errors["filters.minScoreChange"] = ["Between 1 and 99 points."];
+        }
+
+        if (input.Description is { } description && (description.Length > MaxDescriptionLength || description.Any(char.IsControl)))
+        {
+            errors["description"] = [$"At most {MaxDescriptionLength} characters, no control characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid("The endpoint was rejected; nothing was registered.", errors);
+        }
+
+        if (await policy.CheckAddressesAsync(uri!, cancellationToken) is { } addressProblem)
+        {
+            return Problems.Invalid("The endpoint was rejected; nothing was registered.", new Dictionary<string, string[]> { ["url"] = [addressProblem] });
+        }
+
+        await store.CreateIfNotExistsAsync(cancellationToken);
+        var partnerId = caller.Key.KeyId;
+        if ((await store.ListEndpointsAsync(partnerId, cancellationToken)).Count >= options.Value.MaxEndpointsPerPartner)
+        {
+            return Problems.Conflict($"This key already has {options.Value.MaxEndpointsPerPartner} endpoints; delete one first.");
+        }
+
+        var endpointId = "ep_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+        var secret = WebhookSigning.NewSecret();
+        var now = clock.GetUtcNow();
+        var row = new WebhookEndpointEntity(partnerId, endpointId)
+        {
+            Url = uri!.AbsoluteUri,
+            Description = input.Description ?? string.Empty,
+            EventTypes = string.Join(',', types.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
+            UserIds = JsonSerializer.Serialize(userIds.Distinct(StringComparer.Ordinal).ToList()),
+            Topics = JsonSerializer.Serialize(topics.Select(t => t.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList()),
+            MinScoreChange = minChange,
+            Status = WebhookStatuses.Active,
+            CreatedUtc = now,
+            UpdatedUtc = now,
+            Secret = secrets.Protect(secret, partnerId, endpointId),
+        };
+        await store.Endpoints.AddEntityAsync(row, cancellationToken); // One write: the endpoint exists whole or not at all.
+        return TypedResults.Created(Location(endpointId), new CreatedEndpointView(View(row), secret, "Keep this secret now: it is shown only once. Verify the webhook-signature header with it (docs/webhooks.md)."));
+    }
+
+    public async Task<IResult> ListAsync(PartnerCaller caller, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (PartnerInput.UnknownQuery(request) is { } queryProblem)
+        {
+            return queryProblem;
+        }
+
+        await store.CreateIfNotExistsAsync(cancellationToken);
+        var rows = await store.ListEndpointsAsync(caller.Key.KeyId, cancellationToken);
+        return TypedResults.Ok(new { endpoints = rows.OrderBy(r => r.CreatedUtc).Select(View).ToList() });
+    }
+
+    public Task<IResult> GetAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
+        WithEndpointAsync(caller, endpointId, request, row => Task.FromResult<IResult>(TypedResults.Ok(View(row))), cancellationToken);
+
+    public Task<IResult> PauseAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
+        WithEndpointAsync(caller, endpointId, request, async row =>
+        {
+            row.Status = WebhookStatuses.Paused;
+            row.StatusReason = "Paused by the partner; events are held until it is resumed.";
+            row.UpdatedUtc = clock.GetUtcNow();
+            await store.Endpoints.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+            return TypedResults.Ok(View(row));
+        }, cancellationToken);
+
+    /// <summary>Active again (from paused, disabled or failing): the URL is checked again, then held events are queued.</summary>
+    public Task<IResult> ResumeAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
+        WithEndpointAsync(caller, endpointId, request, async row =>
+        {
+            if (policy.CheckForm(row.Url, out var uri) is { } formProblem)
+            {
+                return Problems.Invalid("url", formProblem);
+            }
+
+            if (await policy.CheckAddressesAsync(uri!, cancellationToken) is { } addressProblem)
+            {
+                return Problems.Invalid("url", addressProblem);
+            }
+
+            row.Status = WebhookStatuses.Active;
+            row.StatusReason = string.Empty;
+            row.UpdatedUtc = clock.GetUtcNow();
+            await store.Endpoints.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+            var requeued = await outbox.EnqueueHeldAsync(row.EndpointId, cancellationToken);
+            return TypedResults.Ok(new { endpoint = View(row), heldEventsQueued = requeued });
+        }, cancellationToken);
+
+    /// <summary>A new secret (in the answer once); the old one keeps signing for the overlap, both signatures sent meanwhile.</summary>
+    public Task<IResult> RotateSecretAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
+        WithEndpointAsync(caller, endpointId, request, async row =>
+        {
+            var now = clock.GetUtcNow();
+            var secret = WebhookSigning.NewSecret();
+            row.PreviousSecret = row.Secret;
+            row.PreviousSecretExpiresUtc = now + options.Value.SecretRotationOverlap;
+            row.Secret = secrets.Protect(secret, row.PartnerId, row.EndpointId);
+            row.SecretRotatedUtc = now;
+            row.UpdatedUtc = now;
+            await store.Endpoints.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+            return TypedResults.Ok(new CreatedEndpointView(View(row), secret,
+                $"Keep this secret now: it is shown only once. The previous secret also signs until {row.PreviousSecretExpiresUtc:O}."));
+        }, cancellationToken);
+
+    public Task<IResult> DeleteAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
+        WithEndpointAsync(caller, endpointId, request, async row =>
+        {
+            await store.Endpoints.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+            return TypedResults.NoContent();
+        }, cancellationToken);
+
+    /// <summary>GET ?limit=N (1-1000, default 100): the newest attempts first.</summary>
+    public Task<IResult> AttemptsAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
+        WithEndpointAsync(caller, endpointId, request, async row =>
+        {
+            var limit = 100;
+            if (request.Query.TryGetValue("limit", out var text) && (!int.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 1000))
+            {
+                return Problems.Invalid("limit", "Between 1 and 1000.");
+            }
+
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {row.EndpointId} and RowKey ge {WebhookAttemptEntity.Prefix} and RowKey lt {"att`"}");
+            var attempts = new List<object>();
+            await foreach (var attempt in store.Events.QueryAsync<WebhookAttemptEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken))
+            {
+                attempts.Add(new
+                {
+                    attempt.EventId,
+                    attempt.Type,
+                    attempt.Attempt,
+                    attempt.AtUtc,
+                    statusCode = attempt.StatusCode == 0 ? (int?)null : attempt.StatusCode,
+                    attempt.Outcome,
+                    attempt.LatencyMs,
+                    error = attempt.Error.Length == 0 ? null : attempt.Error,
+                    attempt.NextAttemptUtc,
+                });
+                if (attempts.Count == limit)
+                {
+                    break;
+                }
+            }
+
+            return TypedResults.Ok(new { endpointId = row.EndpointId, attempts });
+        }, cancellationToken, "limit");
+
+    /// <summary>POST: sends the event again (a new first attempt), whatever its state; the webhook-id stays the same.</summary>
+    public Task<IResult> ReplayAsync(PartnerCaller caller, string endpointId, string eventId, HttpRequest request, CancellationToken cancellationToken) =>
+        WithEndpointAsync(caller, endpointId, request, async row =>
+        {
+            if (!WebhookEventIds.LooksValid(eventId))
+            {
+                return Problems.Invalid("eventId", "An event id looks like evt_yyyyMMdd_ followed by 32 hex characters.");
+            }
+
+            var found = await store.GetEventAsync(row.EndpointId, eventId, cancellationToken);
+            if (found is null)
+            {
+                return Problems.NotFound($"No event '{eventId}' for endpoint '{row.EndpointId}'.");
+            }
+
+            await outbox.EnqueueAsync([found], WebhookEventStates.Queued, cancellationToken, replay: true);
+            return TypedResults.Accepted((string?)null, new { eventId, state = WebhookEventStates.Queued });
+        }, cancellationToken);
+
+    private async Task<IResult> WithEndpointAsync(PartnerCaller caller, string endpointId, HttpRequest request, Func<WebhookEndpointEntity, Task<IResult>> action, CancellationToken cancellationToken, params string[] query)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (PartnerInput.UnknownQuery(request, query) is { } queryProblem)
+        {
+            return queryProblem;
+        }
+
+        if (!EndpointIdPattern().IsMatch(endpointId))
+        {
+            return Problems.NotFound($"No endpoint '{PartnerInput.Printable(endpointId)}'.");
+        }
+
+        await store.CreateIfNotExistsAsync(cancellationToken);
+        var row = await store.GetEndpointAsync(caller.Key.KeyId, endpointId, cancellationToken); // Another key's endpoint is not found either.
+        if (row is null)
+        {
+            return Problems.NotFound($"No endpoint '{endpointId}'.");
+        }
+
+        try
+        {
+            return await action(row);
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return Problems.Conflict("The endpoint changed meanwhile; read it again and retry.");
+        }
+    }
+
+    private static string Location(string endpointId) => $"/{ApiRoutes.Prefix}/{ApiRoutes.WebhookEndpoint.Replace("{endpointId}", endpointId, StringComparison.Ordinal)}";
+
+    private static EndpointView View(WebhookEndpointEntity row) => new(
+        row.EndpointId,
+        row.Url,
+        row.Description,
+        row.EventTypeList(),
+        new EndpointFiltersView(row.UserIdList(), row.TopicList(), row.MinScoreChange),
+        row.Status,
+        row.StatusReason.Length == 0 ? null : row.StatusReason,
+        row.CreatedUtc,
+        row.UpdatedUtc,
+        row.SecretRotatedUtc,
+        row.PreviousSecretExpiresUtc);
+
+    [GeneratedRegex("^ep_[0-9a-f]{16}$", RegexOptions.CultureInvariant)]
+    private static partial Regex EndpointIdPattern();
+}
+
+public sealed record CreateEndpointRequest(string? Url, List<string>? EventTypes, EndpointFiltersRequest? Filters, string? Description);
+
+public sealed record EndpointFiltersRequest(List<string>? UserIds, List<string>? Topics, int? MinScoreChange);
+
+public sealed record EndpointFiltersView(IReadOnlyList<string> UserIds, IReadOnlyList<string> Topics, int MinScoreChange);
+
+public sealed record EndpointView(
+    string Id,
+    string Url,
+    string Description,
+    IReadOnlyList<string> EventTypes,
+    EndpointFiltersView Filters,
+    string Status,
+    string? StatusReason,
+    DateTimeOffset CreatedUtc,
+    DateTimeOffset UpdatedUtc,
+    DateTimeOffset? SecretRotatedUtc,
+    DateTimeOffset? PreviousSecretExpiresUtc);
+
+public sealed record CreatedEndpointView(EndpointView Endpoint, string Secret, string Note);

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using InfluenceFunctions.Scoring;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.Partner;
+using InfluenceFunctions.Storage.Runs;
+using InfluenceFunctions.Workflows.Runs;
+using InfluenceFunctions.Workflows.Topics;
+
+namespace InfluenceFunctions.Workflows.Nightly;
+
+/// <summary>
+/// Setup and completion of a night's run: the calibration the next night uses, the shadow report, the leaderboards,
+/// and the run record, which only this class writes.
+/// </summary>
+public sealed class NightlyRunService(
+    InfluenceTables tables,
+    NightlyInputsCache inputs,
+    ScoreModels models,
+    LeaderboardBuilder leaderboards,
+    ScoreReader scoreReader,
+    IOptions<InfluenceOptions> options)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<RunPlan> PlanAsync(NightlyRunInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var spend = StorageRequestCounter.BeginScope();
+        var settings = options.Value;
+        var runId = NightlyRunOrchestrator.InstanceIdFor(input.Day);
+        var shadow = string.IsNullOrWhiteSpace(settings.ShadowModelVersion) ? null : settings.ShadowModelVersion;
+        _ = models.Get(settings.LiveModelVersion);
+        _ = shadow is null ? null : models.Get(shadow); // Fail the run up front on an unknown version, not in every shard.
+        await tables.CreateIfNotExistsAsync(cancellationToken);
+        var record = new RunRecordEntity(input.Day)
+        {
+            RunId = runId,
+            RunStatus = RunStatus.Running,
+            ModelVersion = settings.LiveModelVersion,
+            Shards = settings.ShardCount,
+            StartedUtc = DateTimeOffset.UtcNow,
+        };
+        await tables.Runs.UpsertEntityAsync(record, TableUpdateMode.Replace, cancellationToken);
+        return new RunPlan(input.Day, runId, settings.ShardCount, settings.ShardsPerSubOrchestration, settings.LiveModelVersion, shadow, spend.Count);
+    }
+
+    public async Task<NightlyRunSummary> CompleteAsync(CompleteRunInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var spend = StorageRequestCounter.BeginScope();
+        await WriteCalibrationAsync(models.Get(input.Plan.ModelVersion), input.Plan.Day, input.Totals.RawSample, cancellationToken);
+        if (input.Plan.ShadowModelVersion is { } shadow)
+        {
+            await WriteCalibrationAsync(models.Get(shadow), input.Plan.Day, input.Totals.ShadowRawSample, cancellationToken);
+            var report = await BuildShadowReportAsync(input.Plan, cancellationToken);
+            var reportRow = new TableEntity(shadow, DayKeys.NewestFirst(input.Plan.Day)) { ["Report"] = JsonSerializer.Serialize(report, Json) };
+            await tables.ShadowReports.UpsertEntityAsync(reportRow, TableUpdateMode.Replace, cancellationToken);
+        }
+
+        await leaderboards.CompleteAsync(input.Plan.Day, cancellationToken);
+
+        // The record's own write is counted too: +1.
+        var transactions = input.Totals.StorageTransactions + input.Plan.SetupTransactions + spend.Count + 1;
+        var users = input.Totals.UsersScored + input.Totals.UsersUnscored;
+        var summary = new NightlyRunSummary(
+            input.Plan.Day,
+            input.Plan.RunId,
+            input.Plan.ModelVersion,
+            input.Plan.ShardCount,
+            input.Totals.UsersScored,
+            input.Totals.UsersUnscored,
+            input.Totals.UsersSkipped,
+            (input.CompletedUtc - input.StartedUtc).TotalSeconds,
+            transactions,
+            users == 0 ? 0 : (double)transactions / users,
+            input.Plan.ShadowModelVersion);
+        var record = new RunRecordEntity(input.Plan.Day)
+        {
+            RunId = input.Plan.RunId,
+            RunStatus = RunStatus.Completed,
+            ModelVersion = summary.ModelVersion,
+            Shards = summary.Shards,
+            StartedUtc = new DateTimeOffset(input.StartedUtc, TimeSpan.Zero),
+            CompletedUtc = new DateTimeOffset(input.CompletedUtc, TimeSpan.Zero),
+            DurationSeconds = summary.DurationSeconds,
+            UsersScored = summary.UsersScored,
+            UsersUnscored = summary.UsersUnscored,
+            UsersSkipped = summary.UsersSkipped,
+            StorageTransactions = summary.StorageTransactions,
+            TransactionsPerUser = summary.TransactionsPerUser,
+        };
+        await tables.Runs.UpsertEntityAsync(record, TableUpdateMode.Replace, cancellationToken);
+        inputs.Clear();
+        scoreReader.ForgetAll(); // Lookups in this process see the new night at once; others reach their next-run bound.
+        return summary;
+    }
+
+    /// <summary>Adds the webhook dispatch's storage spend (and this update: +1) to the night's record.</summary>
+    public async Task<NightlyRunSummary> RecordDispatchAsync(RecordDispatchInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var summary = input.Summary;
+        var transactions = summary.StorageTransactions + input.DispatchTransactions + 1;
+        var users = summary.UsersScored + summary.UsersUnscored;
+        var updated = summary with { StorageTransactions = transactions, TransactionsPerUser = users == 0 ? 0 : (double)transactions / users };
+        var record = new TableEntity(RunRecordEntity.Partition, DayKeys.Of(summary.Day))
+        {
+            [nameof(RunRecordEntity.StorageTransactions)] = updated.StorageTransactions,
+            [nameof(RunRecordEntity.TransactionsPerUser)] = updated.TransactionsPerUser,
+        };
+        await tables.Runs.UpdateEntityAsync(record, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        return updated;
+    }
+
+    /// <summary>The newest shadow diff report for a version, or null.</summary>
+    public async Task<(DateOnly Day, ShadowDiffReport Report)?> LatestShadowReportAsync(string shadowVersion, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shadowVersion}");
+        await foreach (var row in tables.ShadowReports.QueryAsync<TableEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken))
+        {
+            return (DayKeys.FromNewestFirst(row.RowKey), JsonSerializer.Deserialize<ShadowDiffReport>(row.GetString("Report"), Json)!);
+        }
+
+        return null;
+    }
+
+    private async Task WriteCalibrationAsync(IScoreModel model, DateOnly day, double[] sample, CancellationToken cancellationToken)
+    {
+        var used = await inputs.CalibrationAsync(model, day, cancellationToken);
+        var next = sample.Length == 0 ? used : Calibration.Trailing(used, sample);
+        var row = new TableEntity(model.Version, DayKeys.NewestFirst(day)) { ["Knots"] = next.Serialize() };
+        await tables.Calibration.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Live against shadow for the night: every user both scored that night, read back shard by shard.</summary>
+    private async Task<ShadowDiffReport> BuildShadowReportAsync(RunPlan plan, CancellationToken cancellationToken)
+    {
+        var builder = new ShadowDiffBuilder();
+        var dayText = plan.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        for (var shard = 0; shard < plan.ShardCount; shard++)
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Shards.Key(shard)} and Day eq {dayText}");
+            var shadowRows = new Dictionary<string, ScoreEntity>(StringComparer.Ordinal);
+            await foreach (var row in tables.ShadowScores.QueryAsync<ScoreEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+            {
+                shadowRows[row.RowKey] = row;
+            }
+
+            await foreach (var row in tables.Scores.QueryAsync<ScoreEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+            {
+                if (shadowRows.TryGetValue(row.RowKey, out var shadowRow))
+                {
+                    builder.Add(row.RowKey, ScoreRows.ToResult(row), ScoreRows.ToResult(shadowRow));
+                }
+            }
+        }
+
+        return builder.Build();
+    }
+}
