@@ -44,7 +44,7 @@ internal static class BenchNightlyCommand
         }
 
         await using var environment = await LocalEnvironment.StartAsync(shards);
-            var tables = environment.Tables;
+        var tables = environment.Tables;
         var counter = environment.Counter;
         var night = environment.Night;
         var seedClock = Stopwatch.StartNew();
