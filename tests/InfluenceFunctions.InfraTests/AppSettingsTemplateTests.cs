@@ -34,6 +34,7 @@ public sealed partial class AppSettingsTemplateTests
     public void ShouldSetEverySecretAsAKeyVaultReference()
     {
         var (settings, template, deployment) = Template.AppSettings();
+        Assert.NotEmpty(AppSettings.Secrets);
         foreach (var secret in AppSettings.Secrets.Select(SettingName))
         {
             var value = (string?)settings[secret];

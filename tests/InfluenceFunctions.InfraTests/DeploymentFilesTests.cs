@@ -73,7 +73,9 @@ public sealed partial class DeploymentFilesTests
     [Fact]
     public void ShouldBuildEveryPerEnvironmentFileAgainstTheTemplate()
     {
-        foreach (var file in Directory.GetFiles(Path.Combine(CompiledTemplate.InfraDirectory, "env"), "*.bicepparam"))
+        var files = Directory.GetFiles(Path.Combine(CompiledTemplate.InfraDirectory, "env"), "*.bicepparam");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
         {
             var (exitCode, _, stderr) = CompiledTemplate.RunBicep("build-params", file, "--stdout");
             Assert.True(exitCode == 0 && string.IsNullOrWhiteSpace(stderr), $"bicep build-params {Path.GetFileName(file)}:\n{stderr}");

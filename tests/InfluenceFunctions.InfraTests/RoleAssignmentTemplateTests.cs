@@ -35,6 +35,7 @@ public sealed partial class RoleAssignmentTemplateTests
     [Fact]
     public void ShouldScopeEveryRoleAssignmentToOneResource()
     {
+        Assert.NotEmpty(Assignments);
         foreach (var (assignment, _, _) in Assignments)
         {
             var scope = (string?)assignment["scope"] ?? "";
@@ -63,6 +64,7 @@ public sealed partial class RoleAssignmentTemplateTests
             StorageBlobDataOwner, StorageQueueDataContributor, StorageTableDataContributor, KeyVaultSecretsUser, MonitoringMetricsPublisher,
             KeyVaultSecretsOfficer, // the deploying principal: azd reads the secrets back, operators rotate them
         };
+        Assert.NotEmpty(Assignments);
         foreach (var (assignment, template, _) in Assignments)
         {
             Assert.Contains(RoleOf(assignment, template), allowed);
@@ -72,15 +74,14 @@ public sealed partial class RoleAssignmentTemplateTests
     [Fact]
     public void ShouldTagEveryTopLevelResourceWithTheEnvironment()
     {
-        foreach (var (template, _) in Template.Templates())
+        var located = Template.Templates()
+            .SelectMany(t => CompiledTemplate.ResourcesOf(t.Template))
+            .Where(r => r["location"] is not null && CompiledTemplate.Type(r) != "Microsoft.Resources/deployments")
+            .ToList();
+        Assert.NotEmpty(located);
+        foreach (var resource in located)
         {
-            foreach (var resource in CompiledTemplate.ResourcesOf(template))
-            {
-                if (resource["location"] is not null && CompiledTemplate.Type(resource) != "Microsoft.Resources/deployments")
-                {
-                    Assert.True(resource["tags"] is not null, $"{CompiledTemplate.Type(resource)} {resource["name"]} has no tags");
-                }
-            }
+            Assert.True(resource["tags"] is not null, $"{CompiledTemplate.Type(resource)} {resource["name"]} has no tags");
         }
     }
 

@@ -95,32 +95,32 @@ public sealed class NightlyRunTests(AzuriteFixture azurite)
     [Fact]
     public async Task ShouldReportProgressAsShardsComplete()
     {
-        await using var host = await TestHost.StartAsync(azurite, Now);
+        // The first shard to finish scoring goes through; the other seven wait in the gate. So the run must stop at
+        // "scoring, 1 of 8 shards" for as long as the test needs to see it, however fast or loaded the machine.
+        var gate = new HoldShardsAfterTheFirst();
+        await using var host = await TestHost.StartAsync(azurite, Now, services: services => services.AddSingleton<IShardScoredObserver>(gate));
         using (await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(40, Night, 30)))
         {
         }
 
+        var usersInShard = Enumerable.Range(0, 40).Select(SmallPopulation.UserId).GroupBy(id => Shards.Of(id, 8)).ToDictionary(g => g.Key, g => g.Count());
         var scheduler = host.Services.GetRequiredService<NightlyRunScheduler>();
         var (instanceId, _) = await scheduler.StartScheduledAsync(host.Durable, Night, CancellationToken.None);
         var seen = new List<RunProgress>();
-        while (true)
+        try
         {
-            var instance = await host.Durable.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
-            if (instance?.SerializedCustomStatus is { } status)
-            {
-                seen.Add(System.Text.Json.JsonSerializer.Deserialize<RunProgress>(status, System.Text.Json.JsonSerializerOptions.Web)!);
-            }
-
-            if (instance?.RuntimeStatus is Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed or Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed)
-            {
-                break;
-            }
-
-            await Task.Delay(20);
+            await PollProgressAsync(host, instanceId, seen, until: p => p is { Phase: "scoring", ShardsDone: > 0 }, TimeSpan.FromMinutes(2));
+            var paused = seen[^1];
+            Assert.Equal(new RunProgress("scoring", 1, 8, usersInShard[gate.FirstShard!.Value], 0), paused);
+        }
+        finally
+        {
+            gate.Release(); // Never leave shard activities blocked behind a failed assertion.
         }
 
-        Assert.Equal("completed", seen[^1].Phase);
+        await PollProgressAsync(host, instanceId, seen, until: p => p.Phase == "completed", TimeSpan.FromMinutes(2));
         Assert.Equal(new RunProgress("completed", 8, 8, 40, 0), seen[^1]);
+        Assert.Contains(seen, p => p is { Phase: "scoring", ShardsDone: > 0 and < 8 }); // Seen on the way, not just at the end.
         for (var i = 1; i < seen.Count; i++)
         {
             Assert.True(seen[i].ShardsDone >= seen[i - 1].ShardsDone && seen[i].UsersScored >= seen[i - 1].UsersScored, "progress never goes back");
@@ -142,6 +142,58 @@ public sealed class NightlyRunTests(AzuriteFixture azurite)
         Assert.Equal(first.InstanceId, second.InstanceId);
         Assert.Equal("nightly-20261127", first.InstanceId);
         await host.Durable.WaitForInstanceCompletionAsync(first.InstanceId);
+    }
+
+    /// <summary>Polls the run's custom status, recording each change, until <paramref name="until"/> holds; fails at the deadline or if the run ends first.</summary>
+    private static async Task PollProgressAsync(TestHost host, string instanceId, List<RunProgress> seen, Func<RunProgress, bool> until, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var instance = await host.Durable.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
+            if (instance?.SerializedCustomStatus is { } status
+                && System.Text.Json.JsonSerializer.Deserialize<RunProgress>(status, System.Text.Json.JsonSerializerOptions.Web) is { } progress)
+            {
+                if (seen.Count == 0 || seen[^1] != progress)
+                {
+                    seen.Add(progress);
+                }
+
+                if (until(progress))
+                {
+                    return;
+                }
+            }
+
+            Assert.False(
+                instance?.RuntimeStatus is Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed or Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed,
+                $"the run ended {instance?.RuntimeStatus} before the awaited progress; seen: {string.Join(", ", seen)}");
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for progress; seen: {string.Join(", ", seen)}");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Lets the first shard that finishes scoring through and holds every other shard's activity until released.</summary>
+    private sealed class HoldShardsAfterTheFirst : IShardScoredObserver
+    {
+        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int arrived;
+
+        public int? FirstShard { get; private set; }
+
+        public void Release() => released.TrySetResult();
+
+        public async Task OnShardScoredAsync(ShardScored shard, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(shard);
+            if (Interlocked.Increment(ref arrived) == 1)
+            {
+                FirstShard = shard.Shard;
+                return;
+            }
+
+            await released.Task.WaitAsync(cancellationToken);
+        }
     }
 
     /// <summary>Every stored column of the score, population and calibration tables, minus the service-set timestamps.</summary>

@@ -81,13 +81,13 @@ public sealed class TopicEventTests(AzuriteFixture azurite)
             [Id(Night2, "u010", WebhookEventTypes.TopicGained, wineOnly)] = (WebhookEventTypes.TopicGained, "u010", ["wine"]),
             [Id(Night2, "u012", WebhookEventTypes.TopicLost, onlyU012)] = (WebhookEventTypes.TopicLost, "u012", ["vodka"]),
         };
-        await AssertDeliveredExactlyAsync(receiver, expected);
+        await AssertDeliveredExactlyAsync(host, receiver, [all, wineOnly, onlyU012], expected);
 
         // Night 2 run again: the same outbox rows, nothing queued or sent again.
         var outbox = await OutboxAsync(host, [all, wineOnly, onlyU012]);
         var requests = receiver.Requests.Values.Sum();
         await host.RunNightAsync(Night2);
-        await Task.Delay(1500);
+        await WebhookDelivery.WaitUntilSettledAsync(host, [all, wineOnly, onlyU012], TimeSpan.FromSeconds(60)); // The run enqueues before it completes.
         Assert.Equal(outbox, await OutboxAsync(host, [all, wineOnly, onlyU012]));
         Assert.Equal(requests, receiver.Requests.Values.Sum());
         var u012 = (await host.Tables.Topics.GetEntityAsync<TableEntity>(Storage.Shards.KeyOf("u012", 8), "topics|u012")).Value;
@@ -106,14 +106,14 @@ public sealed class TopicEventTests(AzuriteFixture azurite)
         await host.RunNightAsync(Night3);
         expected[Id(Night3, "u010", WebhookEventTypes.TopicLost, all)] = (WebhookEventTypes.TopicLost, "u010", ["wine"]);
         expected[Id(Night3, "u010", WebhookEventTypes.TopicLost, wineOnly)] = (WebhookEventTypes.TopicLost, "u010", ["wine"]);
-        await AssertDeliveredExactlyAsync(receiver, expected);
+        await AssertDeliveredExactlyAsync(host, receiver, [all, wineOnly, onlyU012], expected);
         Assert.All(receiver.AcceptedCount.Values, n => Assert.Equal(1, n));
     }
 
-    private static async Task AssertDeliveredExactlyAsync(WebhookReceiver receiver, Dictionary<string, (string Type, string User, string[] Topics)> expected)
+    private static async Task AssertDeliveredExactlyAsync(TestHost host, WebhookReceiver receiver, string[] endpointIds, Dictionary<string, (string Type, string User, string[] Topics)> expected)
     {
         await WaitUntilAsync(() => expected.Keys.All(receiver.Accepted.ContainsKey), TimeSpan.FromSeconds(60), () => $"{receiver.Accepted.Count}/{expected.Count}: {string.Join(" ", receiver.Accepted.Values)}");
-        await Task.Delay(500);
+        await WebhookDelivery.WaitUntilSettledAsync(host, endpointIds, TimeSpan.FromSeconds(60)); // Anything unexpected that was queued has been sent by now.
         Assert.True(expected.Keys.Order(StringComparer.Ordinal).SequenceEqual(receiver.Accepted.Keys.Order(StringComparer.Ordinal)), "unexpected events: " + string.Join("\n", receiver.Accepted.Where(a => !expected.ContainsKey(a.Key)).Select(a => a.Value)));
         foreach (var (id, (type, user, topics)) in expected)
         {

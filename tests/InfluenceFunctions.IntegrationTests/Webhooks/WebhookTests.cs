@@ -112,7 +112,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
 
         Assert.True(expected.Count > 5, $"the test population should move: {expected.Count} events");
         await WaitUntilAsync(() => expected.All(receiver.Accepted.ContainsKey), TimeSpan.FromSeconds(60), () => $"{receiver.Accepted.Count}/{expected.Count}");
-        await Task.Delay(500);
+        await WebhookDelivery.WaitUntilSettledAsync(host, [endpointId], TimeSpan.FromSeconds(60)); // Anything else queued has been sent by now.
         Assert.Equal(expected.Order(), receiver.Accepted.Keys.Order());
         var changed = JsonDocument.Parse(receiver.Accepted[expected.First(id => receiver.Accepted[id].Contains("score.changed", StringComparison.Ordinal))]).RootElement;
         Assert.Equal("score.changed", changed.GetProperty("type").GetString());
@@ -122,7 +122,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
 
         // The whole night again: the same outbox rows, nothing queued twice, nothing sent again.
         await host.RunNightAsync(Night);
-        await Task.Delay(1500);
+        await WebhookDelivery.WaitUntilSettledAsync(host, [endpointId], TimeSpan.FromSeconds(60)); // The run enqueues before it completes.
         Assert.Equal(outbox, await OutboxAsync(host, endpointId));
         Assert.Equal(requests, receiver.Requests.Values.Sum());
         Assert.All(receiver.AcceptedCount.Values, n => Assert.Equal(1, n));

@@ -119,11 +119,48 @@ public sealed class PackingTests
         Assert.All(counts, c => Assert.InRange(c, expected * 0.6, expected * 1.4));
     }
 
-    [Fact]
-    public void ShouldKeepAUsersShardStable()
+    // Every stored user row sits in the partition Shards.Of gives, and engagement edges and the population snapshot hold
+    // UserKeys.Of: a change to either hash silently moves or orphans every stored user. So these are literals, computed
+    // once from the code and checked against an independent FNV-1a + MurmurHash3-finalizer implementation. Ids are hashed
+    // as UTF-8 without normalization: "josé" precomposed and decomposed are different users.
+    [Theory]
+    [InlineData("", 0xcbf29ce484222325UL)] // FNV-1a 64's published test vectors
+    [InlineData("a", 0xaf63dc4c8601ec8cUL)]
+    [InlineData("foobar", 0x85944171f73967e8UL)]
+    [InlineData("alice", 5803779529149266183UL)]
+    [InlineData("u001", 10168139382454727891UL)]
+    [InlineData("u002", 10168140481966356102UL)]
+    [InlineData("user42", 17867622135862781120UL)]
+    [InlineData("jos\u00e9", 7923553029259819687UL)]
+    [InlineData("jose\u0301", 3878606673526500165UL)]
+    [InlineData("m\u00fcller", 2516886742094032444UL)]
+    [InlineData("\u6771\u4eac", 3403600855798853039UL)]
+    [InlineData("\U0001F600", 18374412943757542024UL)]
+    public void ShouldKeepEveryUsersKey(string userId, ulong key)
     {
-        Assert.Equal(Shards.Of("alice", 64), Shards.Of("alice", 64));
-        Assert.Equal(4, Shards.Key(3).Length);
+        Assert.Equal(key, UserKeys.Of(userId));
+    }
+
+    [Theory]
+    [InlineData("alice", 6, 4, 52, 244)]
+    [InlineData("u001", 5, 3, 35, 163)]
+    [InlineData("u002", 2, 2, 2, 322)]
+    [InlineData("user42", 6, 2, 26, 730)]
+    [InlineData("jos\u00e9", 1, 1, 1, 641)]
+    [InlineData("jose\u0301", 0, 7, 23, 663)]
+    [InlineData("m\u00fcller", 1, 6, 14, 654)]
+    [InlineData("\u6771\u4eac", 5, 2, 34, 290)]
+    [InlineData("\U0001F600", 0, 6, 6, 902)]
+    public void ShouldKeepEveryUsersShard(string userId, int of7, int of8, int of64, int of1024)
+    {
+        Assert.Equal([of7, of8, of64, of1024], new[] { 7, 8, 64, 1024 }.Select(shards => Shards.Of(userId, shards)));
+    }
+
+    [Fact]
+    public void ShouldNameShardPartitionsWithFourDigits()
+    {
+        Assert.Equal("0003", Shards.Key(3));
+        Assert.Equal("0052", Shards.KeyOf("alice", 64));
     }
 
     private static float[] Signals(float posts)

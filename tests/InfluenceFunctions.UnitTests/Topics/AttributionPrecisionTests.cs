@@ -12,10 +12,11 @@ using InfluenceFunctions.Workflows.Topics;
 namespace InfluenceFunctions.UnitTests.Topics;
 
 /// <summary>
-/// Precision and recall of topic attribution on a hand-labelled set of posts (Topics/labelled-posts.json), with
-/// Klout's misattributions (twins/Minnesota, sausage, wine vs vodka, paper towels) and other ambiguous terms.
-/// A predicted topic is correct when it is labelled or is an ancestor of a labelled topic (a post about the
-/// Minnesota Twins is about baseball); recall counts labelled topics that were predicted.
+/// Micro precision and recall of topic attribution on two hand-labelled sets. Topics/labelled-posts.json is the set the
+/// ontology was fitted to (Klout's misattributions and other ambiguous terms): a regression test, not a measure.
+/// Topics/heldout-posts.json was written and labelled before the attributor ever ran on it and is never used for tuning:
+/// its figures are the honest ones. A predicted topic is correct when it is labelled or is an ancestor of a labelled
+/// topic (a post about the Minnesota Twins is about baseball); recall counts labelled topics that were predicted.
 /// </summary>
 public sealed class AttributionPrecisionTests(ITestOutputHelper output)
 {
@@ -23,44 +24,35 @@ public sealed class AttributionPrecisionTests(ITestOutputHelper output)
     private static readonly TopicAttributor Attributor = new(Ontology);
 
     [Fact]
-    public void ShouldAttributeTheLabelledPostsWithPrecisionOfAtLeastNinetyPercent()
+    public void ShouldKeepPrecisionAndRecallOnTheSetTheOntologyWasFittedTo()
     {
-        var posts = LabelledPosts();
+        var posts = JsonSerializer.Deserialize<List<LabelledPost>>(File.ReadAllText(DataPath("labelled-posts.json")), Json)!;
         Assert.True(posts.Count >= 200, $"the labelled set has {posts.Count} posts");
-        int truePositives = 0, falsePositives = 0, falseNegatives = 0;
-        foreach (var post in posts)
-        {
-            var predicted = Attributor.Attribute(post.Text, post.Hashtags, post.Links).Select(m => m.TopicId).ToHashSet(StringComparer.Ordinal);
-            var expected = post.Topics.ToHashSet(StringComparer.Ordinal);
-            var acceptable = expected.SelectMany(id => Ontology.Ancestors(Ontology.Find(id)!).Select(a => a.Id)).Concat(expected).ToHashSet(StringComparer.Ordinal);
-            foreach (var topic in predicted)
-            {
-                if (acceptable.Contains(topic))
-                {
-                    truePositives += expected.Contains(topic) ? 1 : 0;
-                }
-                else
-                {
-                    falsePositives++;
-                    output.WriteLine($"FP {topic,-24} {post.Text}");
-                }
-            }
+        var card = Score(posts);
+        Report("fitting set", card);
 
-            foreach (var topic in expected.Where(t => !predicted.Contains(t)))
-            {
-                falseNegatives++;
-                output.WriteLine($"FN {topic,-24} {post.Text}");
-            }
+        // Floors a little below the measured figures: a change to the ontology or the attributor that loses ground fails here.
+        Assert.True(card.Precision >= FittingFloors.Precision, card.ToString());
+        Assert.True(card.Recall >= FittingFloors.Recall, card.ToString());
+        Assert.True(card.PostsWithAWrongTopic <= FittingFloors.MostPostsWithAWrongTopic, card.ToString());
+    }
+
+    [Fact]
+    public void ShouldAttributeTheHeldOutPostsItWasNeverTunedOn()
+    {
+        var posts = JsonSerializer.Deserialize<HeldOutSet>(File.ReadAllText(DataPath("heldout-posts.json")), Json)!.Posts;
+        Assert.True(posts.Count >= 200, $"the held-out set has {posts.Count} posts");
+        Assert.Equal(posts.Count, posts.Select(p => p.Id).Distinct(StringComparer.Ordinal).Count());
+        var card = Score(posts);
+        Report("held-out set", card);
+        foreach (var kind in posts.GroupBy(p => p.Kind ?? "", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            Report($"held-out {kind.Key}", Score(kind.ToList(), quiet: true));
         }
 
-        var precisionHits = predicted(posts, out var predictedCount);
-        var precision = (double)precisionHits / predictedCount;
-        var recall = (double)truePositives / (truePositives + falseNegatives);
-        var line = string.Create(CultureInfo.InvariantCulture, $"posts={posts.Count} predicted={predictedCount} correct={precisionHits} falsePositives={falsePositives} labelled={truePositives + falseNegatives} found={truePositives} precision={precision:F3} recall={recall:F3}");
-        output.WriteLine(line);
-        Console.WriteLine("Topic attribution: " + line);
-        Assert.True(precision >= 0.9, line);
-        Assert.True(recall >= 0.75, line);
+        Assert.True(card.Precision >= HeldOutFloors.Precision, card.ToString());
+        Assert.True(card.Recall >= HeldOutFloors.Recall, card.ToString());
+        Assert.True(card.PostsWithAWrongTopic <= HeldOutFloors.MostPostsWithAWrongTopic, card.ToString());
     }
 
     [Theory]
@@ -117,29 +109,70 @@ public sealed class AttributionPrecisionTests(ITestOutputHelper output)
         Assert.All(Ontology.Topics, t => Assert.Matches("^[a-z0-9-]+$", t.Id));
     }
 
-    private static int predicted(List<LabelledPost> posts, out int predictedCount)
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Measured on the fitting set: precision 0.958, recall 0.885, 11 posts with a wrong topic (docs/topics.md); less a small margin.</summary>
+    private static readonly Floors FittingFloors = new(Precision: 0.95, Recall: 0.87, MostPostsWithAWrongTopic: 13);
+
+    /// <summary>
+    /// Measured the first time the attributor ran on the held-out set: precision 0.689, recall 0.283, 86 posts with a wrong
+    /// topic (docs/topics.md); less a small margin. Raise these only by improving the attributor on other data: tuning on
+    /// these posts would make them a second fitting set.
+    /// </summary>
+    private static readonly Floors HeldOutFloors = new(Precision: 0.67, Recall: 0.27, MostPostsWithAWrongTopic: 90);
+
+    private static string DataPath(string file) => Path.Combine(AppContext.BaseDirectory, "Topics", file);
+
+    private Scorecard Score(IReadOnlyList<LabelledPost> posts, bool quiet = false)
     {
-        var correct = 0;
-        predictedCount = 0;
+        int predicted = 0, correct = 0, labelled = 0, found = 0, postsWrong = 0, postsMissing = 0;
         foreach (var post in posts)
         {
+            var topics = Attributor.Attribute(post.Text, post.Hashtags, post.Links).Select(m => m.TopicId).ToHashSet(StringComparer.Ordinal);
             var expected = post.Topics.ToHashSet(StringComparer.Ordinal);
-            var acceptable = expected.SelectMany(id => Ontology.Ancestors(Ontology.Find(id)!).Select(a => a.Id)).Concat(expected).ToHashSet(StringComparer.Ordinal);
-            foreach (var match in Attributor.Attribute(post.Text, post.Hashtags, post.Links))
+            var acceptable = expected
+                .SelectMany(id => Ontology.Ancestors(Ontology.Find(id) ?? throw new InvalidDataException($"unknown topic '{id}' in the label of: {post.Text}")).Select(a => a.Id))
+                .Concat(expected)
+                .ToHashSet(StringComparer.Ordinal);
+            var wrong = topics.Where(t => !acceptable.Contains(t)).ToList();
+            var missed = expected.Where(t => !topics.Contains(t)).ToList();
+            predicted += topics.Count;
+            correct += topics.Count - wrong.Count;
+            labelled += expected.Count;
+            found += expected.Count - missed.Count;
+            postsWrong += wrong.Count > 0 ? 1 : 0;
+            postsMissing += missed.Count > 0 ? 1 : 0;
+            if (!quiet)
             {
-                predictedCount++;
-                correct += acceptable.Contains(match.TopicId) ? 1 : 0;
+                wrong.ForEach(t => output.WriteLine($"FP {t,-24} {post.Id} {post.Text}"));
+                missed.ForEach(t => output.WriteLine($"FN {t,-24} {post.Id} {post.Text}"));
             }
         }
 
-        return correct;
+        return new Scorecard(posts.Count, predicted, correct, labelled, found, postsWrong, postsMissing);
     }
 
-    private static List<LabelledPost> LabelledPosts()
+    private void Report(string set, Scorecard card)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Topics", "labelled-posts.json");
-        return JsonSerializer.Deserialize<List<LabelledPost>>(File.ReadAllText(path), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        output.WriteLine($"{set}: {card}");
+        Console.WriteLine($"Topic attribution, {set}: {card}");
     }
 
-    private sealed record LabelledPost(string Text, List<string> Topics, List<string>? Hashtags, List<string>? Links);
+    private sealed record Floors(double Precision, double Recall, int MostPostsWithAWrongTopic);
+
+    /// <summary>Micro precision and recall over every (post, topic) pair, and how many posts got a topic they should not have.</summary>
+    private sealed record Scorecard(int Posts, int Predicted, int Correct, int Labelled, int Found, int PostsWithAWrongTopic, int PostsMissingATopic)
+    {
+        public double Precision => Predicted == 0 ? 1 : (double)Correct / Predicted;
+
+        public double Recall => Labelled == 0 ? 1 : (double)Found / Labelled;
+
+        public override string ToString() => string.Create(
+            CultureInfo.InvariantCulture,
+            $"posts={Posts} predicted={Predicted} correct={Correct} labelled={Labelled} found={Found} precision={Precision:F3} recall={Recall:F3} postsWithAWrongTopic={PostsWithAWrongTopic} postsMissingATopic={PostsMissingATopic}");
+    }
+
+    private sealed record HeldOutSet(List<LabelledPost> Posts);
+
+    private sealed record LabelledPost(string Text, List<string> Topics, List<string>? Hashtags, List<string>? Links, string? Id = null, string? Kind = null);
 }
