@@ -1,6 +1,8 @@
 using System.Net;
 using Azure.Data.Tables;
 using InfluenceFunctions.Api;
+using Azure.Core.Pipeline;
+using Azure.Core;
 using InfluenceFunctions.Domain;
 using InfluenceFunctions.Storage.Runs;
 using InfluenceFunctions.Storage;
@@ -11,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace InfluenceFunctions.IntegrationTests;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class NightlyRunTests(AzuriteFixture azurite)
+public sealed partial class NightlyRunTests(AzuriteFixture azurite)
 {
     private static readonly DateOnly Night = new(2026, 11, 27);
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 3, 0, 0, TimeSpan.Zero);
@@ -98,7 +100,7 @@ public sealed class NightlyRunTests(AzuriteFixture azurite)
         // The first shard to finish scoring goes through; the other seven wait in the gate. So the run must stop at
         // "scoring, 1 of 8 shards" for as long as the test needs to see it, however fast or loaded the machine.
         var gate = new HoldShardsAfterTheFirst();
-        await using var host = await TestHost.StartAsync(azurite, Now, services: services => services.AddSingleton<IShardScoredObserver>(gate));
+        await using var host = await TestHost.StartAsync(azurite, Now, services: services => services.AddSingleton<HttpPipelinePolicy>(gate));
         using (await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(40, Night, 30)))
         {
         }
@@ -173,8 +175,11 @@ public sealed class NightlyRunTests(AzuriteFixture azurite)
         }
     }
 
-    /// <summary>Lets the first shard that finishes scoring through and holds every other shard's activity until released.</summary>
-    private sealed class HoldShardsAfterTheFirst : IShardScoredObserver
+    /// <summary>
+    /// Lets the first shard that finishes scoring through and holds every other shard's activity until released: the
+    /// score step's last write is the shard's population row (PK = night, RK = shard), so that write is the gate.
+    /// </summary>
+    private sealed partial class HoldShardsAfterTheFirst : HttpPipelinePolicy
     {
         private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int arrived;
@@ -183,17 +188,36 @@ public sealed class NightlyRunTests(AzuriteFixture azurite)
 
         public void Release() => released.TrySetResult();
 
-        public async Task OnShardScoredAsync(ShardScored shard, CancellationToken cancellationToken)
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            ArgumentNullException.ThrowIfNull(shard);
-            if (Interlocked.Increment(ref arrived) == 1)
+            WaitAsync(message).AsTask().GetAwaiter().GetResult();
+            ProcessNext(message, pipeline);
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await WaitAsync(message);
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        private async ValueTask WaitAsync(HttpMessage message)
+        {
+            if (message.Request.Method == RequestMethod.Get || PopulationRow().Match(Uri.UnescapeDataString(message.Request.Uri.Path)) is not { Success: true } row)
             {
-                FirstShard = shard.Shard;
                 return;
             }
 
-            await released.Task.WaitAsync(cancellationToken);
+            if (Interlocked.Increment(ref arrived) == 1)
+            {
+                FirstShard = int.Parse(row.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                return;
+            }
+
+            await released.Task.WaitAsync(message.CancellationToken);
         }
+
+        [System.Text.RegularExpressions.GeneratedRegex(@"population\(PartitionKey='\d+',\s*RowKey='(\d+)'\)")]
+        private static partial System.Text.RegularExpressions.Regex PopulationRow();
     }
 
     /// <summary>Every stored column of the score, population and calibration tables, minus the service-set timestamps.</summary>

@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using InfluenceFunctions.Webhooks;
+using InfluenceFunctions.Storage.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InfluenceFunctions.IntegrationTests.Webhooks;
