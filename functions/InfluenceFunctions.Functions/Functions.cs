@@ -26,7 +26,6 @@ public sealed class Functions(
     NightlyRunScheduler scheduler,
     IngestionHandler ingestion,
     NightlyRunHandler runHandler,
-    PostIngestionHandler postIngestion,
     TopicsHandler topics,
     PlusKHandler plusK,
     PartnerGate gate)
@@ -53,7 +52,7 @@ public sealed class Functions(
 
     [Function(nameof(IngestPosts))]
     public async Task<IActionResult> IngestPosts([HttpTrigger(AuthorizationLevel.Function, "put", Route = ApiRoutes.IngestPosts)] HttpRequest request, string batchId)
-        => new ResultAction(await postIngestion.PutBatchAsync(batchId, request, request.HttpContext.RequestAborted));
+        => new ResultAction(await ingestion.PutPostsAsync(batchId, request, request.HttpContext.RequestAborted));
 
     [Function(nameof(GetTopics))]
     public async Task<IActionResult> GetTopics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Topics)] HttpRequest request)

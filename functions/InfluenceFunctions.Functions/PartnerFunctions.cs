@@ -41,8 +41,8 @@ public sealed class PartnerFunctions(PartnerGate gate, ScoreLookupHandler scores
         => new ResultAction(await gate.RunAsync(request, caller => details.CardAsync(caller, userId, request, request.HttpContext.RequestAborted)));
 
     [Function(nameof(GetOpenApi))]
-    public IActionResult GetOpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.OpenApi)] HttpRequest request)
-        => new ResultAction(openApi.Get(request));
+    public async Task<IActionResult> GetOpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.OpenApi)] HttpRequest request)
+        => new ResultAction(await openApi.GetAsync(request, request.HttpContext.RequestAborted));
 
     [Function(nameof(CreateApiKey))]
     public async Task<IActionResult> CreateApiKey([HttpTrigger(AuthorizationLevel.Admin, "post", Route = ApiRoutes.ApiKeys)] HttpRequest request)

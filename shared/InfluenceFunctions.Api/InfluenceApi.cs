@@ -15,7 +15,8 @@ public static class InfluenceApi
     /// <summary>
     /// Everything both hosts share: the HTTP handlers and the partner gate over the workflows and storage
     /// (<see cref="InfluenceWorkflows.AddInfluenceWorkflows"/>). The hosts add only what is theirs: the Functions
-    /// triggers, or the local host's endpoints, schedule and queue poller.
+    /// triggers, or the local host's endpoint map (<see cref="InfluenceApiEndpoints.MapInfluenceApi"/>), schedule and
+    /// queue poller.
     /// </summary>
     public static IServiceCollection AddInfluence(this IServiceCollection services)
     {
@@ -29,7 +30,6 @@ public static class InfluenceApi
         services.AddSingleton<ApiKeyHandler>();
         services.AddSingleton<OpenApiHandler>();
         services.AddSingleton<IngestionHandler>();
-        services.AddSingleton<PostIngestionHandler>();
         services.AddSingleton<NightlyRunHandler>();
         services.AddSingleton<TopicsHandler>();
         services.AddSingleton<PlusKHandler>();

@@ -31,3 +31,10 @@ public static class StoredNames
         return fallback;
     }
 }
+
+/// <summary>
+/// JSON for an enum in its <see cref="StoredNames"/> spelling (kebab case), both ways, and never a number: put on an enum
+/// type that views send, so the answers keep their words and the OpenAPI schema lists them.
+/// </summary>
+public sealed class KebabCaseEnumConverter<T>() : System.Text.Json.Serialization.JsonStringEnumConverter<T>(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)
+    where T : struct, Enum;

@@ -117,7 +117,8 @@ public sealed class ScoreSnapshotColumns
     public string Drivers { get; set; } = "{}";
 }
 
-/// <summary>What a score row's night says about the person.</summary>
+/// <summary>What a score row's night says about the person (sent in views as "scored", "unscored", ...).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<ScoreRowStatus>))]
 public enum ScoreRowStatus
 {
     /// <summary>No result yet (a row never written).</summary>

@@ -171,9 +171,8 @@ public sealed class FunctionsMetadataTests
             .Order(StringComparer.Ordinal)
             .ToList();
         var app = LocalApp.Build([], b => b.Configuration["LocalHost:RunSchedule"] = "false");
-        var localRoutes = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints)
-            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
-            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+        var localRoutes = ApiEndpoints.Of(app)
+            .Select(ApiEndpoints.Path)
             .Distinct()
             .Order(StringComparer.Ordinal)
             .ToList();

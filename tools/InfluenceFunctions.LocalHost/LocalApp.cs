@@ -1,22 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
-using InfluenceFunctions.Api.Http;
-using InfluenceFunctions.Api.Ingestion;
-using InfluenceFunctions.Api.Partner;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Runs;
-using InfluenceFunctions.Api.Topics;
 using InfluenceFunctions.Api;
-using InfluenceFunctions.Domain;
-using InfluenceFunctions.Storage.Partner;
-using InfluenceFunctions.Storage.Runs;
-using InfluenceFunctions.Storage;
-using InfluenceFunctions.Workflows.Nightly;
-using InfluenceFunctions.Workflows.Webhooks;
+using InfluenceFunctions.Api.Http;
 using InfluenceFunctions.Workflows;
-using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing.Sidecar;
+using InfluenceFunctions.Workflows.Webhooks;
 using Microsoft.DurableTask.Testing;
+using Microsoft.DurableTask.Testing.Sidecar;
+using Scalar.AspNetCore;
 
 namespace InfluenceFunctions.LocalHost;
 
@@ -80,30 +70,16 @@ public static class LocalApp
 
     private static void MapApi(WebApplication app, string adminKey)
     {
-        var api = app.MapGroup("/" + ApiRoutes.Prefix);
+        // The same endpoint map the OpenAPI document is generated from; admin routes answer only to this host's key.
+        app.MapInfluenceApi(request => IsAdmin(request, adminKey));
 
-        // Topics and +K: reads go through the partner gate like every partner route; end-user actions check the
-        // bearer token in the handler (as in the Functions app).
-        api.MapGet(ApiRoutes.Topics, (HttpRequest request, PartnerGate gate, TopicsHandler handler) => gate.RunAsync(request, _ => Task.FromResult(handler.GetOntology())));
-        api.MapGet(ApiRoutes.TopicLeaders, (string topicId, HttpRequest request, PartnerGate gate, TopicsHandler handler, CancellationToken ct) => gate.RunAsync(request, _ => handler.GetLeadersAsync(topicId, request, ct)));
-        api.MapGet(ApiRoutes.UserTopics, (string userId, HttpRequest request, PartnerGate gate, TopicsHandler handler, CancellationToken ct) => gate.RunAsync(request, _ => handler.GetUserTopicsAsync(userId, request, ct)));
-        api.MapGet(ApiRoutes.UserTopic, (string userId, string topicId, HttpRequest request, PartnerGate gate, TopicsHandler handler, CancellationToken ct) => gate.RunAsync(request, _ => handler.GetUserTopicAsync(userId, topicId, request, ct)));
-        api.MapPut(ApiRoutes.UserTopicHidden, (string userId, string topicId, HttpRequest request, TopicsHandler handler, CancellationToken ct) => handler.SetHiddenAsync(userId, topicId, true, request, ct));
-        api.MapDelete(ApiRoutes.UserTopicHidden, (string userId, string topicId, HttpRequest request, TopicsHandler handler, CancellationToken ct) => handler.SetHiddenAsync(userId, topicId, false, request, ct));
-        api.MapPost(ApiRoutes.UserPlusK, (string userId, HttpRequest request, PlusKHandler handler, CancellationToken ct) => handler.GiveAsync(userId, request, ct));
-        api.MapGet(ApiRoutes.UserPlusK, (string userId, HttpRequest request, PlusKHandler handler, CancellationToken ct) => handler.GetAsync(userId, request, ct));
-
-        // Admin endpoints: the Functions host guards these with its function/admin keys; here, the same header.
-        var admin = api.MapGroup(string.Empty).AddEndpointFilter(async (context, next) =>
-            IsAdmin(context.HttpContext.Request, adminKey) ? await next(context) : Problems.Unauthorized("An admin key is required in the x-functions-key header."));
-        admin.MapPut(ApiRoutes.IngestBatch, (string batchId, HttpRequest request, IngestionHandler handler, CancellationToken ct) => handler.PutBatchAsync(batchId, request, ct));
-        admin.MapPut(ApiRoutes.IngestPosts, (string batchId, HttpRequest request, PostIngestionHandler handler, CancellationToken ct) => handler.PutBatchAsync(batchId, request, ct));
-        admin.MapPost(ApiRoutes.Runs, (HttpRequest request, NightlyRunHandler handler, DurableTaskClient client, CancellationToken ct) => handler.StartAsync(request, client, ct));
-        admin.MapGet(ApiRoutes.Run, (string day, NightlyRunHandler handler, DurableTaskClient client, CancellationToken ct) => handler.GetAsync(day, client, ct));
-        admin.MapGet(ApiRoutes.ShadowReport, (string version, NightlyRunHandler handler, CancellationToken ct) => handler.GetShadowReportAsync(version, ct));
-        PartnerEndpoints.Map(api, admin);
-        WebhookEndpoints.Map(api, admin);
-        AccountEndpoints.Map(api);
+        // The interactive reference for partners, over that document; its script is served from this host (no CDN).
+        app.MapScalarApiReference("/" + ApiRoutes.Prefix + "/docs", options => options
+                .WithTitle("InfluenceFunctions API")
+                .WithOpenApiRoutePattern("/" + ApiRoutes.Prefix + "/" + ApiRoutes.OpenApi)
+                .DisableDefaultFonts()
+                .DisableTelemetry())
+            .ExcludeFromDescription();
     }
 
     private static bool IsAdmin(HttpRequest request, string adminKey)

@@ -69,7 +69,7 @@ try
     Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(1)}/score");
     Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(42)}/explanation");
     Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(42)}/card.svg -o card.svg");
-    Console.WriteLine($"  curl {baseUrl}/api/openapi.json");
+    Console.WriteLine($"  curl {baseUrl}/api/openapi.json        (or browse {baseUrl}/api/docs)");
     Console.WriteLine($"  curl -H 'x-functions-key: {adminKey}' {baseUrl}/api/v1/manage/runs/{night.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
     Console.WriteLine($"  curl -X POST -H 'x-functions-key: {adminKey}' {baseUrl}/api/v1/manage/runs");
     if (userSigningKey is not null)

@@ -1,24 +1,32 @@
-using InfluenceFunctions.Api;
-using InfluenceFunctions.Api.Ingestion;
-using InfluenceFunctions.Api.Partner;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Runs;
-using InfluenceFunctions.Api.Topics;
-using InfluenceFunctions.Storage;
+using InfluenceFunctions.Domain.Ingestion;
+
 namespace InfluenceFunctions.Api.Http;
 
 /// <summary>
 /// Routes, relative to the "api" prefix (the Functions host adds it; the local host maps "/api/" + route).
-/// Constants so the [HttpTrigger] attributes and the local host's endpoint map use the same strings.
+/// Constants so the [HttpTrigger] attributes and the endpoint map (InfluenceApiEndpoints) use the same strings.
 /// </summary>
 public static class ApiRoutes
 {
     public const string Prefix = "api";
 
+    /// <summary>What each route parameter is, for the OpenAPI document.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ParameterDescriptions = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["userId"] = "The user id (1-128 characters; no '/', '\\', '#', '?' or control characters).",
+        ["batchId"] = $"The batch id: the same id with the same body is applied once (1-{IngestionValidator.MaxBatchIdLength} letters, digits, '-', '_' or '.').",
+        ["day"] = "The night, yyyy-MM-dd.",
+        ["version"] = "A score model version (ScoreModels), such as v1.",
+        ["keyId"] = "The key id (the part of the key after ifk_ and before the next '_').",
+        ["topicId"] = "A topic id of the ontology (GET /v1/topics).",
+        ["endpointId"] = "A webhook endpoint id (ep_ and 16 hex characters).",
+        ["eventId"] = "A webhook event id (evt_yyyyMMdd_ and 32 hex characters).",
+        ["connectionId"] = "The connected network's stored name (twitter, facebook, facebookpage, ...).",
+    };
+
     public const string UserScore = "v1/users/{userId}/score";
 
-    // Partner API (issue 5): every route here goes through PartnerGate (API key, quota). The topic routes
-    // ("a user's topics", "topic leaders") belong beside these once topics land.
+    // Partner API (issue 5): every route here goes through PartnerGate (API key, quota), and so do the topic reads.
     public const string ScoresLookup = "v1/scores/lookup";
 
     public const string UserHistory = "v1/users/{userId}/history";

@@ -1,32 +1,26 @@
 using Microsoft.AspNetCore.Http;
-using InfluenceFunctions.Api;
-using InfluenceFunctions.Api.Ingestion;
-using InfluenceFunctions.Api.Partner;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Runs;
-using InfluenceFunctions.Api.Topics;
-using InfluenceFunctions.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InfluenceFunctions.Api.Http;
 
 /// <summary>RFC 7807 problem details for every refusal, so clients always get a reason in the same shape.</summary>
 public static class Problems
 {
-    public static IResult Invalid(string title, IDictionary<string, string[]> errors) =>
+    public const string ProblemJson = "application/problem+json";
+
+    public static ValidationProblem Invalid(string title, IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: title, type: "https://httpstatuses.io/400");
 
-    public static IResult Invalid(string field, string message) =>
+    public static ValidationProblem Invalid(string field, string message) =>
         Invalid("The request is not valid.", new Dictionary<string, string[]> { [field] = [message] });
 
-    public static IResult NotFound(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found.", type: "https://httpstatuses.io/404");
+    public static NotFoundProblem NotFound(string detail) => new(Of(StatusCodes.Status404NotFound, "Not found.", detail));
 
-    public static IResult Conflict(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict.", type: "https://httpstatuses.io/409");
+    public static ConflictProblem Conflict(string detail) => new(Of(StatusCodes.Status409Conflict, "Conflict.", detail));
 
-    public static IResult TooLarge(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large.", type: "https://httpstatuses.io/413");
+    /// <summary>The plain problem (no typed statuses): for answers outside the handlers, such as a host's own key check.</summary>
+    public static ProblemHttpResult Unauthorized(string detail) => Of(StatusCodes.Status401Unauthorized, "Unauthorized.", detail);
 
-    public static IResult Unauthorized(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized.", type: "https://httpstatuses.io/401");
+    internal static ProblemHttpResult Of(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, type: $"https://httpstatuses.io/{status}", extensions: extensions);
 }

@@ -1,41 +1,38 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Http;
-using InfluenceFunctions.Api;
 using InfluenceFunctions.Api.Auth;
-using InfluenceFunctions.Api.Ingestion;
-using InfluenceFunctions.Api.Partner;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Runs;
-using InfluenceFunctions.Api.Topics;
-using InfluenceFunctions.Storage;
+using InfluenceFunctions.Domain.Ingestion;
+using Microsoft.AspNetCore.Http;
 
 namespace InfluenceFunctions.Api.Http;
 
 /// <summary>RFC 7807 answers of the end-user endpoints (401, 403, 429), with the headers each status calls for.</summary>
 public static class UserProblems
 {
-    public static IResult Forbidden(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.", type: "https://httpstatuses.io/403");
+    public static UserProblem Forbidden(string detail) =>
+        new(Problems.Of(StatusCodes.Status403Forbidden, "Forbidden.", detail));
 
-    public static IResult Unauthenticated(string detail) =>
-        new WithHeader(Problems.Unauthorized(detail), "WWW-Authenticate", "Bearer");
+    public static UserProblem Unauthenticated(string detail) =>
+        new(Problems.Unauthorized(detail), ("WWW-Authenticate", "Bearer"));
 
     /// <summary>429 with the reset time as Retry-After (seconds) and as a field.</summary>
-    public static IResult TooManyRequests(string detail, DateTimeOffset resetsUtc, DateTimeOffset now, IDictionary<string, object?> extensions)
+    public static LimitProblem TooManyRequests(string detail, DateTimeOffset resetsUtc, DateTimeOffset now, IDictionary<string, object?> extensions)
     {
         ArgumentNullException.ThrowIfNull(extensions);
         extensions["resetsUtc"] = resetsUtc;
-        var seconds = Math.Max(1, (long)Math.Ceiling((resetsUtc - now).TotalSeconds));
-        return new WithHeader(
-            TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Limit reached.", type: "https://httpstatuses.io/429", extensions: extensions),
-            "Retry-After",
-            seconds.ToString(CultureInfo.InvariantCulture));
+        return new LimitProblem(Problems.Of(StatusCodes.Status429TooManyRequests, "Limit reached.", detail, extensions), resetsUtc - now);
     }
 
-    /// <summary>Null when the request is authenticated as <paramref name="userId"/>; else the refusal (401 or 403).</summary>
-    public static async Task<IResult?> RequireSelfAsync(UserTokenValidator validator, HttpRequest request, string userId)
+    /// <summary>
+    /// Null when <paramref name="userId"/> is a valid id and the request is authenticated as that user; else the
+    /// refusal (400 for the id, 401, or 403).
+    /// </summary>
+    public static async Task<UserProblem?> RequireSelfAsync(UserTokenValidator validator, HttpRequest request, string userId)
     {
         ArgumentNullException.ThrowIfNull(validator);
+        if (IngestionValidator.ValidateUserId(userId) is { } error)
+        {
+            return new UserProblem(Problems.Invalid("userId", error));
+        }
+
         var identity = await validator.AuthenticateAsync(request);
         if (identity is null)
         {
@@ -48,15 +45,5 @@ public static class UserProblems
         }
 
         return identity.UserId == userId ? null : Forbidden($"The token is for another user; a user acts only as themselves (route user '{userId}').");
-    }
-
-    private sealed class WithHeader(IResult inner, string name, string value) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            ArgumentNullException.ThrowIfNull(httpContext);
-            httpContext.Response.Headers[name] = value;
-            return inner.ExecuteAsync(httpContext);
-        }
     }
 }

@@ -1,96 +1,102 @@
 using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http;
-using InfluenceFunctions.Api;
 using InfluenceFunctions.Api.Http;
-using InfluenceFunctions.Api.Partner;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Runs;
-using InfluenceFunctions.Api.Topics;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.Domain.Ingestion;
-using InfluenceFunctions.Storage;
+using InfluenceFunctions.Domain.Topics;
 using InfluenceFunctions.Storage.Ingestion;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InfluenceFunctions.Api.Ingestion;
 
-/// <summary>PUT of an ingestion batch. The batch id in the route makes the request idempotent.</summary>
-public sealed class IngestionHandler(IngestionService ingestion, TimeProvider clock)
+/// <summary>
+/// The idempotent batch PUTs: daily signals and engagement edges, and posts (text, hashtags, links, engagement
+/// received). The batch id in the route makes each idempotent: it is applied with the hash of the body as read, so the
+/// same id with another body is a 409 and the same body again writes nothing.
+/// </summary>
+public sealed class IngestionHandler(IngestionService signals, PostIngestionService posts, TimeProvider clock)
 {
     public const long MaxBodyBytes = 8 * 1024 * 1024;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        NumberHandling = JsonNumberHandling.Strict,
-    };
+    public const long MaxPostBodyBytes = 16 * 1024 * 1024;
 
-    public async Task<IResult> PutBatchAsync(string batchId, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>A signal batch's body.</summary>
+    public static readonly JsonBody<IngestionBatch> Body = new("A batch body", MaxBodyBytes, "{\"signals\": [...], \"engagements\": [...]} (docs/ingestion.md)");
+
+    /// <summary>A post batch's body.</summary>
+    public static readonly JsonBody<PostBatch> PostBody = new("A post batch body", MaxPostBodyBytes, "{\"posts\": [...]} (docs/topics.md)");
+
+    public Task<Results<Ok<IngestionReceiptView>, ValidationProblem, BodyProblem, ConflictProblem>> PutBatchAsync(string batchId, HttpRequest request, CancellationToken cancellationToken) =>
+        Body.ReadAsync(
+            request,
+            (batch, bytes) => ApplyAsync(batchId, "ingestion batch", batch, bytes, IngestionValidator.Validate, signals.ApplyAsync, receipt => IngestionReceiptView.Of(receipt), cancellationToken),
+            refused => refused,
+            cancellationToken);
+
+    public Task<Results<Ok<PostReceiptView>, ValidationProblem, BodyProblem, ConflictProblem>> PutPostsAsync(string batchId, HttpRequest request, CancellationToken cancellationToken) =>
+        PostBody.ReadAsync(
+            request,
+            (batch, bytes) => ApplyAsync(batchId, "post batch", batch, bytes, PostValidator.Validate, posts.ApplyAsync, receipt => PostReceiptView.Of(receipt, batch), cancellationToken),
+            refused => refused,
+            cancellationToken);
+
+    private async Task<Results<Ok<TView>, ValidationProblem, BodyProblem, ConflictProblem>> ApplyAsync<TBatch, TView>(
+        string batchId,
+        string kind,
+        TBatch batch,
+        byte[] body,
+        Func<TBatch, DateOnly, Dictionary<string, string[]>> validate,
+        Func<string, TBatch, string, CancellationToken, Task<IngestionReceipt>> apply,
+        Func<IngestionReceipt, TView> view,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         if (IngestionValidator.ValidateBatchId(batchId) is { } batchIdError)
         {
             return Problems.Invalid("batchId", batchIdError);
         }
 
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return Problems.TooLarge($"A batch body is at most {MaxBodyBytes} bytes.");
-        }
-
-        byte[] body;
-        using (var buffer = new MemoryStream())
-        {
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > MaxBodyBytes)
-                {
-                    return Problems.TooLarge($"A batch body is at most {MaxBodyBytes} bytes.");
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            body = buffer.ToArray();
-        }
-
-        IngestionBatch? batch;
-        try
-        {
-            batch = JsonSerializer.Deserialize<IngestionBatch>(body, Json);
-        }
-        catch (JsonException e)
-        {
-            return Problems.Invalid(string.IsNullOrEmpty(e.Path) ? "body" : e.Path.TrimStart('$', '.'), "Malformed JSON: " + FirstSentence(e.Message));
-        }
-
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var errors = IngestionValidator.Validate(batch, today);
+        var errors = validate(batch, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         if (errors.Count > 0)
         {
-            return Problems.Invalid("The ingestion batch was rejected; nothing was written.", errors);
+            return Problems.Invalid($"The {kind} was rejected; nothing was written.", errors);
         }
 
-        var receipt = await ingestion.ApplyAsync(batchId, batch!, Convert.ToHexString(SHA256.HashData(body)), cancellationToken);
-        return receipt.Outcome switch
-        {
-            IngestionOutcome.ConflictingBatchId => Problems.Conflict($"Batch '{batchId}' was already applied with a different body."),
-            _ => TypedResults.Ok(new
-            {
-                receipt.BatchId,
-                status = receipt.Outcome == IngestionOutcome.Applied ? "applied" : "already-applied",
-                receipt.Signals,
-                receipt.Engagements,
-                receipt.IgnoredSignals,
-            }),
-        };
+        var receipt = await apply(batchId, batch, Convert.ToHexString(SHA256.HashData(body)), cancellationToken);
+        return receipt.Outcome == IngestionOutcome.ConflictingBatchId
+            ? Problems.Conflict($"Batch '{batchId}' was already applied with a different body.")
+            : TypedResults.Ok(view(receipt));
+    }
+}
+
+/// <summary>What became of a batch the service took.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<BatchStatus>))]
+public enum BatchStatus
+{
+    Applied,
+
+    /// <summary>The same batch id with the same body was applied before: nothing was written again.</summary>
+    AlreadyApplied,
+}
+
+/// <summary>The receipt of a signal batch: how many signals and engagement edges it set, and the signals it ignored.</summary>
+public sealed record IngestionReceiptView(string BatchId, BatchStatus Status, int Signals, int Engagements, int IgnoredSignals)
+{
+    public static IngestionReceiptView Of(IngestionReceipt receipt)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        return new(receipt.BatchId, StatusOf(receipt.Outcome), receipt.Signals, receipt.Engagements, receipt.IgnoredSignals);
     }
 
-    private static string FirstSentence(string message)
+    internal static BatchStatus StatusOf(IngestionOutcome outcome) => outcome == IngestionOutcome.Applied ? BatchStatus.Applied : BatchStatus.AlreadyApplied;
+}
+
+/// <summary>The receipt of a post batch.</summary>
+public sealed record PostReceiptView(string BatchId, BatchStatus Status, int Posts)
+{
+    public static PostReceiptView Of(IngestionReceipt receipt, PostBatch batch)
     {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message : message[..(end + 1)];
+        ArgumentNullException.ThrowIfNull(receipt);
+        ArgumentNullException.ThrowIfNull(batch);
+        return new(receipt.BatchId, IngestionReceiptView.StatusOf(receipt.Outcome), batch.Posts?.Count ?? 0);
     }
 }

@@ -1,14 +1,8 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http;
-using InfluenceFunctions.Api;
 using InfluenceFunctions.Api.Http;
-using InfluenceFunctions.Api.Ingestion;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Runs;
-using InfluenceFunctions.Api.Topics;
-using InfluenceFunctions.Storage;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.Storage.Partner;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InfluenceFunctions.Api.Partner;
 
@@ -17,54 +11,32 @@ public sealed class ApiKeyHandler(ApiKeyStore keys)
 {
     public const int MaxNameLength = 100;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        NumberHandling = JsonNumberHandling.Strict,
-    };
+    /// <summary>The key request's body.</summary>
+    public static readonly JsonBody<CreateKeyRequest> Body = new("A key request", 16 * 1024, "{\"name\": \"...\", \"requestsPerMinute\": 600, \"requestsPerDay\": 100000}");
 
     /// <summary>POST {"name": "...", "requestsPerMinute": 600, "requestsPerDay": 100000} (quotas optional).</summary>
-    public async Task<IResult> CreateAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<Results<Created<CreatedKeyView>, ValidationProblem, BodyProblem>> CreateAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        Body.ReadAsync(request, input => CreateAsync(request, input, cancellationToken), refused => refused, cancellationToken);
+
+    private async Task<Results<Created<CreatedKeyView>, ValidationProblem, BodyProblem>> CreateAsync(HttpRequest request, CreateKeyRequest input, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         if (PartnerInput.UnknownQuery(request) is { } queryProblem)
         {
             return queryProblem;
         }
 
-        if (!request.HasJsonContentType())
-        {
-            return PartnerProblems.UnsupportedMediaType("Send the body as application/json: {\"name\": \"...\"}.");
-        }
-
-        if (request.ContentLength > 16 * 1024)
-        {
-            return Problems.TooLarge("A key request is at most 16 KiB.");
-        }
-
-        CreateKeyRequest? input;
-        try
-        {
-            input = await JsonSerializer.DeserializeAsync<CreateKeyRequest>(request.Body, Json, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-            return Problems.Invalid(field, "Malformed JSON, or a value of the wrong type: send {\"name\": \"...\", \"requestsPerMinute\": 600, \"requestsPerDay\": 100000}.");
-        }
-
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(input?.Name) || input.Name.Length > MaxNameLength || input.Name.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Length > MaxNameLength || input.Name.Any(char.IsControl))
         {
             errors["name"] = [$"Give the key a name: 1 to {MaxNameLength} characters, no control characters."];
         }
 
-        if (input?.RequestsPerMinute is < 1 or > 1_000_000)
+        if (input.RequestsPerMinute is < 1 or > 1_000_000)
         {
             errors["requestsPerMinute"] = ["Between 1 and 1,000,000."];
         }
 
-        if (input?.RequestsPerDay is < 1 or > 100_000_000)
+        if (input.RequestsPerDay is < 1 or > 100_000_000)
         {
             errors["requestsPerDay"] = ["Between 1 and 100,000,000."];
         }
@@ -74,12 +46,12 @@ public sealed class ApiKeyHandler(ApiKeyStore keys)
             return Problems.Invalid("The key request was rejected; no key was made.", errors);
         }
 
-        var (row, key) = await keys.CreateAsync(input!.Name!.Trim(), input.RequestsPerMinute, input.RequestsPerDay, cancellationToken);
+        var (row, key) = await keys.CreateAsync(input.Name!.Trim(), input.RequestsPerMinute, input.RequestsPerDay, cancellationToken);
         return TypedResults.Created((string?)null, new CreatedKeyView(row.KeyId, key, row.Name, row.RequestsPerMinute, row.RequestsPerDay, row.CreatedUtc,
             $"Keep this key now: it is shown only once. Send it in the {PartnerGate.KeyHeader} header."));
     }
 
-    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<KeyListView>, ValidationProblem>> ListAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (PartnerInput.UnknownQuery(request) is { } queryProblem)
         {
@@ -87,10 +59,10 @@ public sealed class ApiKeyHandler(ApiKeyStore keys)
         }
 
         var rows = await keys.ListAsync(cancellationToken);
-        return TypedResults.Ok(new { keys = rows.Select(View).ToList() });
+        return TypedResults.Ok(new KeyListView(rows.Select(View).ToList()));
     }
 
-    public async Task<IResult> RevokeAsync(string keyId, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<KeyView>, ValidationProblem, NotFoundProblem>> RevokeAsync(string keyId, HttpRequest request, CancellationToken cancellationToken)
     {
         if (PartnerInput.UnknownQuery(request) is { } queryProblem)
         {
@@ -102,11 +74,22 @@ public sealed class ApiKeyHandler(ApiKeyStore keys)
     }
 
     private static KeyView View(ApiKeyEntity row) =>
-        new(row.KeyId, row.Name, row.RequestsPerMinute, row.RequestsPerDay, row.CreatedUtc, row.RevokedUtc, row.RevokedUtc is null ? "active" : "revoked");
+        new(row.KeyId, row.Name, row.RequestsPerMinute, row.RequestsPerDay, row.CreatedUtc, row.RevokedUtc, row.RevokedUtc is null ? KeyStatus.Active : KeyStatus.Revoked);
 }
 
-public sealed record CreateKeyRequest(string? Name, int? RequestsPerMinute, int? RequestsPerDay);
+/// <summary>A key request: a name, and quotas that default to the partner defaults when left out.</summary>
+public sealed record CreateKeyRequest(string? Name, int? RequestsPerMinute = null, int? RequestsPerDay = null);
 
 public sealed record CreatedKeyView(string KeyId, string Key, string Name, int RequestsPerMinute, int RequestsPerDay, DateTimeOffset CreatedUtc, string Note);
 
-public sealed record KeyView(string KeyId, string Name, int RequestsPerMinute, int RequestsPerDay, DateTimeOffset CreatedUtc, DateTimeOffset? RevokedUtc, string Status);
+public sealed record KeyView(string KeyId, string Name, int RequestsPerMinute, int RequestsPerDay, DateTimeOffset CreatedUtc, DateTimeOffset? RevokedUtc, KeyStatus Status);
+
+public sealed record KeyListView(IReadOnlyList<KeyView> Keys);
+
+/// <summary>Whether a key still opens the gate.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<KeyStatus>))]
+public enum KeyStatus
+{
+    Active,
+    Revoked,
+}

@@ -1,19 +1,21 @@
 using System.Globalization;
+using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
+using InfluenceFunctions.Api.Http;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
-using InfluenceFunctions.Api;
-using InfluenceFunctions.Storage;
-using InfluenceFunctions.Storage.Partner;
 
 namespace InfluenceFunctions.Api.Partner;
 
 /// <summary>
 /// A score resource with its validators: a strong ETag (a hash of the body, so any change to the answer changes
-/// it), Cache-Control until the answer can next change, and 304 for a matching If-None-Match.
+/// it), Cache-Control until the answer can next change, and 304 for a matching If-None-Match. The typed subclasses
+/// (<see cref="CachedJson{T}"/>, <see cref="CachedSvg"/>) declare what they answer as endpoint metadata.
 /// </summary>
-public sealed class CachedResource : IResult
+public abstract class CachedResource : IResult
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -21,7 +23,7 @@ public sealed class CachedResource : IResult
     private readonly string contentType;
     private readonly int maxAgeSeconds;
 
-    private CachedResource(byte[] body, string contentType, TimeSpan maxAge)
+    private protected CachedResource(byte[] body, string contentType, TimeSpan maxAge)
     {
         this.body = body;
         this.contentType = contentType;
@@ -31,11 +33,10 @@ public sealed class CachedResource : IResult
 
     public string ETag { get; }
 
-    public static CachedResource JsonBody<T>(T value, TimeSpan maxAge) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(value, Json), "application/json; charset=utf-8", maxAge);
+    public static CachedJson<T> JsonBody<T>(T value, TimeSpan maxAge) => new(JsonSerializer.SerializeToUtf8Bytes(value, Json), maxAge);
 
-    public static CachedResource Text(string value, string contentType, TimeSpan maxAge) =>
-        new(System.Text.Encoding.UTF8.GetBytes(value), contentType, maxAge);
+    /// <summary>A <typeparamref name="T"/> already serialized (UTF-8 JSON).</summary>
+    internal static CachedJson<T> Serialized<T>(byte[] json, TimeSpan maxAge) => new(json, maxAge);
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -56,6 +57,17 @@ public sealed class CachedResource : IResult
         await response.Body.WriteAsync(body, httpContext.RequestAborted);
     }
 
+    /// <summary>The metadata every cached answer shares: 200 with its validators, 304, and the If-None-Match it reads.</summary>
+    private protected static void Declare(EndpointBuilder builder, Type type, string contentType)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, type, [contentType]) { Description = "OK" });
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status304NotModified) { Description = "Not modified since the ETag given in If-None-Match." });
+        builder.Metadata.Add(new ResponseHeaderMetadata(StatusCodes.Status200OK, "ETag", "Strong validator of this answer; send it back in If-None-Match."));
+        builder.Metadata.Add(new ResponseHeaderMetadata(StatusCodes.Status200OK, "Cache-Control", "`private, max-age=N`: N seconds until the answer can next change (the next nightly run)."));
+        builder.Metadata.Add(new ApiParameterMetadata("If-None-Match", ApiParameterPlace.Header, "An ETag from an earlier answer: 304 when unchanged."));
+    }
+
     private bool Matches(string ifNoneMatch)
     {
         if (ifNoneMatch.Length == 0)
@@ -71,4 +83,26 @@ public sealed class CachedResource : IResult
         return EntityTagHeaderValue.TryParseList([ifNoneMatch], out var tags)
             && tags.Any(t => string.Equals(t.Tag.ToString(), ETag, StringComparison.Ordinal)); // Weak comparison (RFC 9110 13.1.2).
     }
+}
+
+/// <summary>A cached JSON answer of type <typeparamref name="T"/>.</summary>
+public sealed class CachedJson<T> : CachedResource, IEndpointMetadataProvider
+{
+    internal CachedJson(byte[] json, TimeSpan maxAge)
+        : base(json, "application/json; charset=utf-8", maxAge)
+    {
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, typeof(T), "application/json");
+}
+
+/// <summary>A cached SVG image (the media-kit card).</summary>
+public sealed class CachedSvg : CachedResource, IEndpointMetadataProvider
+{
+    internal CachedSvg(string svg, TimeSpan maxAge)
+        : base(System.Text.Encoding.UTF8.GetBytes(svg), "image/svg+xml; charset=utf-8", maxAge)
+    {
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, typeof(string), "image/svg+xml");
 }

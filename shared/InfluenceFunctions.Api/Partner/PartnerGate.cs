@@ -1,7 +1,6 @@
-using Microsoft.AspNetCore.Http;
-using InfluenceFunctions.Api;
-using InfluenceFunctions.Storage;
 using InfluenceFunctions.Storage.Partner;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InfluenceFunctions.Api.Partner;
 
@@ -24,7 +23,9 @@ public sealed class PartnerGate(ApiKeyStore keys, QuotaLimiter quotas)
 {
     public const string KeyHeader = "x-api-key";
 
-    public async Task<IResult> RunAsync(HttpRequest request, Func<PartnerCaller, Task<IResult>> handler)
+    /// <summary>The handler's answer, or the gate's refusal (401, 429): both are in the result's type.</summary>
+    public async Task<Results<TResult, PartnerKeyProblem>> RunAsync<TResult>(HttpRequest request, Func<PartnerCaller, Task<TResult>> handler)
+        where TResult : IResult
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(handler);
@@ -32,10 +33,10 @@ public sealed class PartnerGate(ApiKeyStore keys, QuotaLimiter quotas)
         var key = presented.Count == 1 ? await keys.VerifyAsync(presented[0], request.HttpContext.RequestAborted) : null;
         if (key is null)
         {
-            return PartnerProblems.NoValidKey();
+            return PartnerKeyProblem.NoValidKey();
         }
 
         var decision = quotas.TryTake(key);
-        return decision.Allowed ? await handler(new PartnerCaller(key)) : PartnerProblems.OverQuota(decision);
+        return decision.Allowed ? await handler(new PartnerCaller(key)) : PartnerKeyProblem.OverQuota(decision);
     }
 }

@@ -1,29 +1,28 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
-using InfluenceFunctions.Api;
 using InfluenceFunctions.Api.Http;
-using InfluenceFunctions.Api.Ingestion;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Runs;
-using InfluenceFunctions.Api.Topics;
 using InfluenceFunctions.Domain.Ingestion;
-using InfluenceFunctions.Storage;
-using InfluenceFunctions.Storage.Ingestion;
-using InfluenceFunctions.Storage.Partner;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InfluenceFunctions.Api.Partner;
 
 /// <summary>Input checks every partner handler shares; each answers a 400 problem naming the field, or null.</summary>
 public static class PartnerInput
 {
-    public static IResult? UnknownQuery(HttpRequest request, params string[] known)
+    /// <summary>A query parameter that is a day.</summary>
+    public static ApiParameterMetadata Day(string name, string description) => new(name, ApiParameterPlace.Query, description, "string", "date");
+
+    /// <summary>A 400 for a query parameter that is not among <paramref name="known"/> (the route's declared ones), or given twice.</summary>
+    public static ValidationProblem? UnknownQuery(HttpRequest request, params IReadOnlyList<ApiParameterMetadata> known)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(known);
+        var names = known.Where(p => p.In == ApiParameterPlace.Query).Select(p => p.Name).ToArray();
         foreach (var name in request.Query.Keys)
         {
-            if (!known.Contains(name, StringComparer.Ordinal))
+            if (!names.Contains(name, StringComparer.Ordinal))
             {
-                var allowed = known.Length == 0 ? "This endpoint takes no query parameters." : "Known: " + string.Join(", ", known) + ".";
+                var allowed = names.Length == 0 ? "This endpoint takes no query parameters." : "Known: " + string.Join(", ", names) + ".";
                 return Problems.Invalid(Printable(name), $"Unknown query parameter '{Printable(name)}'. {allowed}");
             }
         }
@@ -39,10 +38,10 @@ public static class PartnerInput
         return null;
     }
 
-    public static IResult? UserId(string? userId, string field = "userId") =>
+    public static ValidationProblem? UserId(string? userId, string field = "userId") =>
         IngestionValidator.ValidateUserId(userId) is { } error ? Problems.Invalid(field, error) : null;
 
-    public static bool TryDay(HttpRequest request, string name, out DateOnly? day, out IResult? problem)
+    public static bool TryDay(HttpRequest request, string name, out DateOnly? day, out ValidationProblem? problem)
     {
         ArgumentNullException.ThrowIfNull(request);
         day = null;

@@ -1,39 +1,35 @@
+using System.Reflection;
+using InfluenceFunctions.Api.Http;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using InfluenceFunctions.Api;
-using InfluenceFunctions.Storage;
-using InfluenceFunctions.Storage.Partner;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace InfluenceFunctions.Api.Partner;
 
-/// <summary>The partner API's refusals beyond <see cref="Http.Problems"/>, in the same RFC 7807 shape.</summary>
-public static class PartnerProblems
+/// <summary>The partner gate's refusals: 401 for any key that does not open it, 429 over the key's quota (with Retry-After).</summary>
+public sealed class PartnerKeyProblem : ProblemResult, IEndpointMetadataProvider
 {
-    /// <summary>The same answer for a missing, malformed, unknown, wrong or revoked key: it says nothing else.</summary>
-    public static IResult NoValidKey() =>
-        TypedResults.Problem(
-            $"A valid API key is required in the {PartnerGate.KeyHeader} header.",
-            statusCode: StatusCodes.Status401Unauthorized,
-            title: "Unauthorized.",
-            type: "https://httpstatuses.io/401");
-
-    public static IResult OverQuota(QuotaDecision decision) => new RetryAfterResult(
-        TypedResults.Problem(
-            $"This key's quota of requests per {decision.Window} is used up; retry after {(int)Math.Ceiling(decision.RetryAfter.TotalSeconds)} s.",
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many requests.",
-            type: "https://httpstatuses.io/429"),
-        (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
-
-    public static IResult UnsupportedMediaType(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type.", type: "https://httpstatuses.io/415");
-
-    private sealed class RetryAfterResult(IResult inner, int seconds) : IResult
+    private PartnerKeyProblem(Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem, (string Name, string Value)? header = null)
+        : base(problem, problem.StatusCode, header)
     {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            ArgumentNullException.ThrowIfNull(httpContext);
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return inner.ExecuteAsync(httpContext);
-        }
+    }
+
+    /// <summary>The same answer for a missing, malformed, unknown, wrong or revoked key: it says nothing else.</summary>
+    public static PartnerKeyProblem NoValidKey() =>
+        new(Problems.Unauthorized($"A valid API key is required in the {PartnerGate.KeyHeader} header."));
+
+    public static PartnerKeyProblem OverQuota(QuotaDecision decision) =>
+        new(
+            Problems.Of(
+                StatusCodes.Status429TooManyRequests,
+                "Too many requests.",
+                $"This key's quota of requests per {decision.Window} is used up; retry after {(int)Math.Ceiling(decision.RetryAfter.TotalSeconds)} s."),
+            ("Retry-After", ((int)Math.Ceiling(decision.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        Declare(builder, StatusCodes.Status401Unauthorized, "Missing, wrong or revoked API key. Checked before anything else: says nothing about the user.");
+        Declare(builder, StatusCodes.Status429TooManyRequests, "Over the key's quota (per minute or per day).");
+        DeclareRetryAfter(builder, "Seconds to wait.");
     }
 }

@@ -1,18 +1,12 @@
 using System.Globalization;
 using InfluenceFunctions.Api.Http;
-using InfluenceFunctions.Api.Ingestion;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Runs;
-using InfluenceFunctions.Api.Topics;
-using InfluenceFunctions.Api;
 using InfluenceFunctions.Domain;
 using InfluenceFunctions.Scoring;
-using InfluenceFunctions.Storage.Partner;
-using InfluenceFunctions.Storage.Runs;
-using InfluenceFunctions.Storage.Topics;
 using InfluenceFunctions.Storage;
-using InfluenceFunctions.Workflows.Nightly;
+using InfluenceFunctions.Storage.Partner;
+using InfluenceFunctions.Storage.Topics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InfluenceFunctions.Api.Partner;
 
@@ -27,76 +21,58 @@ public sealed class ScoreDetailsHandler(ScoreReader reader, RunSchedule schedule
     public const int CardDays = 90;
     public const int CardTopics = 3;
 
+    /// <summary>The history's query parameters, both optional.</summary>
+    public static readonly IReadOnlyList<ApiParameterMetadata> HistoryQuery =
+    [
+        PartnerInput.Day("from", "First day, yyyy-MM-dd."),
+        PartnerInput.Day("to", $"Last day, yyyy-MM-dd (at most {MaxHistoryDays - 1} days after `from`)."),
+    ];
+
     /// <summary>GET ?from=yyyy-MM-dd&amp;to=yyyy-MM-dd (both optional: the 90 days up to the latest night).</summary>
-    public async Task<IResult> HistoryAsync(PartnerCaller caller, string userId, HttpRequest request, CancellationToken cancellationToken)
+    public Task<Results<CachedJson<HistoryView>, ValidationProblem, NotFoundProblem>> HistoryAsync(PartnerCaller caller, string userId, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if ((PartnerInput.UnknownQuery(request, "from", "to") ?? PartnerInput.UserId(userId)) is { } problem)
+        var (from, to, rangeProblem) = Range(request);
+        return reader.ServeAsync(userId, PartnerInput.UnknownQuery(request, HistoryQuery) ?? PartnerInput.UserId(userId) ?? rangeProblem, lookup =>
         {
-            return problem;
-        }
-
-        if (!PartnerInput.TryDay(request, "from", out var from, out var fromProblem))
-        {
-            return fromProblem!;
-        }
-
-        if (!PartnerInput.TryDay(request, "to", out var to, out var toProblem))
-        {
-            return toProblem!;
-        }
-
-        if (from is { } f && to is { } t)
-        {
-            if (f > t)
-            {
-                return Problems.Invalid("from", $"'from' ({f:yyyy-MM-dd}) is after 'to' ({t:yyyy-MM-dd}).");
-            }
-
-            if (t.DayNumber - f.DayNumber + 1 > MaxHistoryDays)
-            {
-                return Problems.Invalid("from", $"The range is {t.DayNumber - f.DayNumber + 1} days; at most {MaxHistoryDays} can be asked for at once.");
-            }
-        }
-
-        var (lookup, notFound) = await reader.FindAsync(userId, cancellationToken);
-        if (notFound is not null)
-        {
-            return notFound;
-        }
-
-        var latest = lookup.Row is { } row ? DateOnly.Parse(row.Day, CultureInfo.InvariantCulture) : DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
-        var end = to ?? (from is { } start ? Min(start.AddDays(MaxHistoryDays - 1), latest) : latest);
-        var begin = from ?? end.AddDays(-(DefaultHistoryDays - 1));
-        var days = ScoreHistory.Range(lookup.Row?.History, begin, end)
-            .Select(d => d.Value == ScoreHistory.Unscored ? new HistoryDay(d.Day, null, "unscored") : new HistoryDay(d.Day, d.Value, "scored"))
-            .ToList();
-        var now = clock.GetUtcNow();
-        return CachedResource.JsonBody(new HistoryView(userId, begin, end, days, schedule.NextRunAfter(now)), lookup.FreshUntilUtc - now);
+            var latest = lookup.Row is { } row ? DateOnly.Parse(row.Day, CultureInfo.InvariantCulture) : DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
+            var end = to ?? (from is { } start ? Min(start.AddDays(MaxHistoryDays - 1), latest) : latest);
+            var begin = from ?? end.AddDays(-(DefaultHistoryDays - 1));
+            var days = ScoreHistory.Range(lookup.Row?.History, begin, end)
+                .Select(d => d.Value == ScoreHistory.Unscored ? new HistoryDay(d.Day, null, ScoreRowStatus.Unscored) : new HistoryDay(d.Day, d.Value, ScoreRowStatus.Scored))
+                .ToList();
+            var now = clock.GetUtcNow();
+            return Task.FromResult(CachedResource.JsonBody(new HistoryView(userId, begin, end, days, schedule.NextRunAfter(now)), lookup.FreshUntilUtc - now));
+        }, cancellationToken);
     }
 
     /// <summary>GET: the components, the previous night's, and what moved the score since then, in points.</summary>
-    public async Task<IResult> ExplanationAsync(PartnerCaller caller, string userId, HttpRequest request, CancellationToken cancellationToken)
+    public Task<Results<CachedJson<ExplanationView>, ValidationProblem, NotFoundProblem>> ExplanationAsync(PartnerCaller caller, string userId, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if ((PartnerInput.UnknownQuery(request) ?? PartnerInput.UserId(userId)) is { } problem)
+        return reader.ServeAsync(userId, PartnerInput.UnknownQuery(request) ?? PartnerInput.UserId(userId), lookup =>
         {
-            return problem;
-        }
+            var now = clock.GetUtcNow();
+            return Task.FromResult(CachedResource.JsonBody(Explain(lookup, schedule.NextRunAfter(now)), lookup.FreshUntilUtc - now));
+        }, cancellationToken);
+    }
 
-        var (lookup, notFound) = await reader.FindAsync(userId, cancellationToken);
-        if (notFound is not null)
+    /// <summary>GET: the media-kit card, an SVG (score, components, 90-day sparkline, top topics).</summary>
+    public Task<Results<CachedSvg, ValidationProblem, NotFoundProblem>> CardAsync(PartnerCaller caller, string userId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return reader.ServeAsync(userId, PartnerInput.UnknownQuery(request) ?? PartnerInput.UserId(userId), async lookup =>
         {
-            return notFound;
-        }
+            var top = await topics.TopTopicsAsync(userId, CardTopics, cancellationToken);
+            return new CachedSvg(ScoreCard.Render(ScoreCard.From(lookup, top)), lookup.FreshUntilUtc - clock.GetUtcNow());
+        }, cancellationToken);
+    }
 
-        var now = clock.GetUtcNow();
-        var nextRun = schedule.NextRunAfter(now);
+    private static ExplanationView Explain(ScoreLookup lookup, DateTimeOffset nextRun)
+    {
         if (lookup.Row is not { } row)
         {
-            return CachedResource.JsonBody(
-                new ExplanationView(userId, "unscored", ScoreViews.NotScoredYet, null, null, null, null, null, null, [], [], nextRun),
-                lookup.FreshUntilUtc - now);
+            return new ExplanationView(lookup.UserId, ScoreRowStatus.Unscored, ScoreViews.NotScoredYet, null, null, null, null, null, null, [], [], nextRun);
         }
 
         var current = ScoreRows.Drivers(row.Drivers);
@@ -105,67 +81,74 @@ public sealed class ScoreDetailsHandler(ScoreReader reader, RunSchedule schedule
             .Order(StringComparer.Ordinal)
             .Select(name => new DriverView(
                 name,
-                current.TryGetValue(name, out var now1) ? Math.Round(now1, 4) : null,
+                current.TryGetValue(name, out var today) ? Math.Round(today, 4) : null,
                 previous.TryGetValue(name, out var then) ? Math.Round(then, 4) : null))
             .ToList();
         PreviousView? before = row.PrevDay.Length == 0 ? null : new PreviousView(
             DateOnly.Parse(row.PrevDay, CultureInfo.InvariantCulture),
-            row.PrevStatus,
+            row.Previous.Status,
             row.PrevScore,
             row.Previous.Status == ScoreRowStatus.Scored ? new ComponentsView(Math.Round(row.PrevReach, 1), Math.Round(row.PrevAmplification, 1), Math.Round(row.PrevNetwork, 1)) : null);
         int? change = row.Score is { } s && before?.Score is { } p ? s - p : null;
-        return CachedResource.JsonBody(
-            new ExplanationView(
-                userId,
-                row.Status,
-                row.Reason,
-                row.Score,
-                ScoreViews.Components(row),
-                row.ModelVersion,
-                DateOnly.Parse(row.Day, CultureInfo.InvariantCulture),
-                before,
-                change,
-                ScoreRows.Moves(row),
-                drivers,
-                nextRun),
-            lookup.FreshUntilUtc - now);
+        return new ExplanationView(
+            lookup.UserId,
+            row.Current.Status,
+            row.Reason,
+            row.Score,
+            ScoreViews.Components(row),
+            row.ModelVersion,
+            DateOnly.Parse(row.Day, CultureInfo.InvariantCulture),
+            before,
+            change,
+            ScoreRows.Moves(row),
+            drivers,
+            nextRun);
     }
 
-    /// <summary>GET: the media-kit card, an SVG (score, components, 90-day sparkline, top topics).</summary>
-    public async Task<IResult> CardAsync(PartnerCaller caller, string userId, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The history's from and to (each optional), or the 400 for a bad one or a bad range.</summary>
+    private static (DateOnly? From, DateOnly? To, ValidationProblem? Problem) Range(HttpRequest request)
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        if ((PartnerInput.UnknownQuery(request) ?? PartnerInput.UserId(userId)) is { } problem)
+        if (!PartnerInput.TryDay(request, "from", out var from, out var fromProblem))
         {
-            return problem;
+            return (null, null, fromProblem);
         }
 
-        var (lookup, notFound) = await reader.FindAsync(userId, cancellationToken);
-        if (notFound is not null)
+        if (!PartnerInput.TryDay(request, "to", out var to, out var toProblem))
         {
-            return notFound;
+            return (null, null, toProblem);
         }
 
-        var top = await topics.TopTopicsAsync(userId, CardTopics, cancellationToken);
-        var now = clock.GetUtcNow();
-        return CachedResource.Text(ScoreCard.Render(ScoreCard.From(lookup, top)), "image/svg+xml; charset=utf-8", lookup.FreshUntilUtc - now);
+        if (from is { } f && to is { } t)
+        {
+            if (f > t)
+            {
+                return (null, null, Problems.Invalid("from", $"'from' ({f:yyyy-MM-dd}) is after 'to' ({t:yyyy-MM-dd})."));
+            }
+
+            if (t.DayNumber - f.DayNumber + 1 > MaxHistoryDays)
+            {
+                return (null, null, Problems.Invalid("from", $"The range is {t.DayNumber - f.DayNumber + 1} days; at most {MaxHistoryDays} can be asked for at once."));
+            }
+        }
+
+        return (from, to, null);
     }
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 }
 
-public sealed record HistoryDay(DateOnly Day, int? Score, string Status);
+public sealed record HistoryDay(DateOnly Day, int? Score, ScoreRowStatus Status);
 
 public sealed record HistoryView(string UserId, DateOnly From, DateOnly To, IReadOnlyList<HistoryDay> Days, DateTimeOffset NextRecalculationUtc);
 
-public sealed record PreviousView(DateOnly Day, string Status, int? Score, ComponentsView? Components);
+public sealed record PreviousView(DateOnly Day, ScoreRowStatus Status, int? Score, ComponentsView? Components);
 
 /// <summary>A named quantity the model scored on, today and the night before (null where not reported).</summary>
 public sealed record DriverView(string Name, double? Value, double? Previous);
 
 public sealed record ExplanationView(
     string UserId,
-    string Status,
+    ScoreRowStatus Status,
     string? Reason,
     int? Score,
     ComponentsView? Components,

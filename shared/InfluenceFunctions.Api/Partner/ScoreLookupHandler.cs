@@ -1,22 +1,12 @@
 using System.Globalization;
-using System.Text.Json.Serialization;
-using System.Text.Json;
 using InfluenceFunctions.Api.Http;
-using InfluenceFunctions.Api.Ingestion;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Runs;
-using InfluenceFunctions.Api.Topics;
-using InfluenceFunctions.Api;
-using InfluenceFunctions.Domain.Ingestion;
 using InfluenceFunctions.Domain;
+using InfluenceFunctions.Domain.Ingestion;
 using InfluenceFunctions.Scoring;
-using InfluenceFunctions.Storage.Ingestion;
-using InfluenceFunctions.Storage.Partner;
-using InfluenceFunctions.Storage.Runs;
-using InfluenceFunctions.Storage.Topics;
 using InfluenceFunctions.Storage;
-using InfluenceFunctions.Workflows.Nightly;
+using InfluenceFunctions.Storage.Partner;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InfluenceFunctions.Api.Partner;
 
@@ -29,68 +19,34 @@ public sealed class ScoreLookupHandler(ScoreReader reader, RunSchedule schedule,
     public const int MaxBatch = 100;
     public const long MaxBatchBodyBytes = 256 * 1024;
 
-    private static readonly JsonSerializerOptions BatchJson = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        NumberHandling = JsonNumberHandling.Strict,
-    };
+    /// <summary>The batch lookup's body.</summary>
+    public static readonly JsonBody<BatchLookupRequest> Body = new("A lookup body", MaxBatchBodyBytes, "{\"userIds\": [\"...\"]} with string ids");
 
-    public async Task<IResult> GetAsync(PartnerCaller caller, string userId, HttpRequest request, CancellationToken cancellationToken)
+    public Task<Results<CachedJson<ScoreView>, ValidationProblem, NotFoundProblem>> GetAsync(PartnerCaller caller, string userId, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if ((PartnerInput.UnknownQuery(request) ?? PartnerInput.UserId(userId)) is { } problem)
+        return reader.ServeAsync(userId, PartnerInput.UnknownQuery(request) ?? PartnerInput.UserId(userId), lookup =>
         {
-            return problem;
-        }
-
-        var (lookup, notFound) = await reader.FindAsync(userId, cancellationToken);
-        if (notFound is not null)
-        {
-            return notFound;
-        }
-
-        var now = clock.GetUtcNow();
-        return CachedResource.JsonBody(ScoreViews.Of(lookup, schedule.NextRunAfter(now)), lookup.FreshUntilUtc - now);
+            var now = clock.GetUtcNow();
+            return Task.FromResult(CachedResource.JsonBody(ScoreViews.Of(lookup, schedule.NextRunAfter(now)), lookup.FreshUntilUtc - now));
+        }, cancellationToken);
     }
 
     /// <summary>POST {"userIds": [...]}: up to 100 ids, each answered found or not, in the order given (repeats once).</summary>
-    public async Task<IResult> LookupAsync(PartnerCaller caller, HttpRequest request, CancellationToken cancellationToken)
+    public Task<Results<Ok<BatchLookupResponse>, ValidationProblem, BodyProblem>> LookupAsync(PartnerCaller caller, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        ArgumentNullException.ThrowIfNull(request);
+        return Body.ReadAsync(request, input => LookupAsync(request, input, cancellationToken), refused => refused, cancellationToken);
+    }
+
+    private async Task<Results<Ok<BatchLookupResponse>, ValidationProblem, BodyProblem>> LookupAsync(HttpRequest request, BatchLookupRequest input, CancellationToken cancellationToken)
+    {
         if (PartnerInput.UnknownQuery(request) is { } queryProblem)
         {
             return queryProblem;
         }
 
-        if (!request.HasJsonContentType())
-        {
-            return PartnerProblems.UnsupportedMediaType("Send the body as application/json: {\"userIds\": [\"...\"]}.");
-        }
-
-        if (request.ContentLength > MaxBatchBodyBytes)
-        {
-            return Problems.TooLarge($"A lookup body is at most {MaxBatchBodyBytes} bytes.");
-        }
-
-        var body = await ReadBodyAsync(request, cancellationToken);
-        if (body is null)
-        {
-            return Problems.TooLarge($"A lookup body is at most {MaxBatchBodyBytes} bytes.");
-        }
-
-        BatchLookupRequest? input;
-        try
-        {
-            input = JsonSerializer.Deserialize<BatchLookupRequest>(body, BatchJson);
-        }
-        catch (JsonException e)
-        {
-            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-            return Problems.Invalid(field, "Malformed JSON, or a value of the wrong type: send {\"userIds\": [\"...\"]} with string ids.");
-        }
-
-        if (input?.UserIds is not { } ids)
+        if (input.UserIds is not { } ids)
         {
             return Problems.Invalid("userIds", "The body must be {\"userIds\": [\"...\"]}.");
         }
@@ -122,24 +78,6 @@ public sealed class ScoreLookupHandler(ScoreReader reader, RunSchedule schedule,
             : new BatchLookupResult(id, false, null)).ToList();
         return TypedResults.Ok(new BatchLookupResponse(results.Count(r => r.Found), results.Count(r => !r.Found), nextRun, results));
     }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBatchBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
 }
 
 /// <summary>Builds the score view from what storage holds.</summary>
@@ -152,13 +90,13 @@ public static class ScoreViews
         ArgumentNullException.ThrowIfNull(lookup);
         if (lookup.Row is not { } row)
         {
-            return new ScoreView(lookup.UserId, "unscored", NotScoredYet, null, null, null, null, null, [], nextRun);
+            return new ScoreView(lookup.UserId, ScoreRowStatus.Unscored, NotScoredYet, null, null, null, null, null, [], nextRun);
         }
 
         var day = DateOnly.Parse(row.Day, CultureInfo.InvariantCulture);
         return new ScoreView(
             lookup.UserId,
-            row.Status,
+            row.Current.Status,
             row.Reason,
             row.Score,
             Components(row),
@@ -182,9 +120,10 @@ public static class ScoreViews
     }
 }
 
+/// <summary>One user's score: status, score and components, deltas, the moves since the night before, and the next run.</summary>
 public sealed record ScoreView(
     string UserId,
-    string Status,
+    ScoreRowStatus Status,
     string? Reason,
     int? Score,
     ComponentsView? Components,

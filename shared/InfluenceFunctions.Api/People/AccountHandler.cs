@@ -1,20 +1,11 @@
-using System.Text.Json.Serialization;
-using System.Text.Json;
 using InfluenceFunctions.Api.Auth;
 using InfluenceFunctions.Api.Http;
-using InfluenceFunctions.Api.Ingestion;
-using InfluenceFunctions.Api.Partner;
-using InfluenceFunctions.Api.Runs;
-using InfluenceFunctions.Api.Topics;
-using InfluenceFunctions.Api;
-using InfluenceFunctions.Domain.Ingestion;
-using InfluenceFunctions.Domain.People;
 using InfluenceFunctions.Domain;
-using InfluenceFunctions.Storage.Ingestion;
+using InfluenceFunctions.Domain.People;
 using InfluenceFunctions.Storage.People;
-using InfluenceFunctions.Storage;
 using InfluenceFunctions.Workflows.People;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 
 namespace InfluenceFunctions.Api.People;
@@ -27,62 +18,44 @@ namespace InfluenceFunctions.Api.People;
 /// </summary>
 public sealed class AccountHandler(AccountStore accounts, AccountExport export, ErasureService erasure, UserTokenValidator tokens)
 {
-    private const long MaxBodyBytes = 2048;
+    /// <summary>The connection's body.</summary>
+    public static readonly JsonBody<ConnectRequest> Body = new(
+        "A connection body", 2048, "{\"network\": \"facebook\", \"kind\": \"profile\" or \"page\", \"account\": \"handle or id\"}");
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    public async Task<Results<Ok<AccountView>, UserProblem>> GetAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
     {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
-
-    public async Task<IResult> GetAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (await RefuseAsync(userId, request) is { } refusal)
+        if (await UserProblems.RequireSelfAsync(tokens, request, userId) is { } refusal)
         {
             return refusal;
         }
 
-        return TypedResults.Ok(View(await accounts.GetAsync(userId, cancellationToken)));
+        return TypedResults.Ok(AccountView.Of(await accounts.GetAsync(userId, cancellationToken)));
     }
 
-    public async Task<IResult> OptInAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Created<AccountView>, Ok<AccountView>, UserProblem>> OptInAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await RefuseAsync(userId, request) is { } refusal)
+        if (await UserProblems.RequireSelfAsync(tokens, request, userId) is { } refusal)
         {
             return refusal;
         }
 
         var (account, created) = await accounts.OptInAsync(userId, cancellationToken);
-        return created ? TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(userId)}/account", View(account)) : TypedResults.Ok(View(account));
+        return created ? TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(userId)}/account", AccountView.Of(account)) : TypedResults.Ok(AccountView.Of(account));
     }
 
-    public async Task<IResult> ConnectAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Created<AccountView>, Ok<AccountView>, ValidationProblem, UserProblem, BodyProblem, ConflictProblem>> ConnectAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await RefuseAsync(userId, request) is { } refusal)
+        if (await UserProblems.RequireSelfAsync(tokens, request, userId) is { } refusal)
         {
             return refusal;
         }
 
-        var body = await RequestBodies.ReadAsync(request, MaxBodyBytes, cancellationToken);
-        if (body is null)
-        {
-            return Problems.TooLarge($"A connection body is at most {MaxBodyBytes} bytes.");
-        }
+        return await Body.ReadAsync(request, input => ConnectAsync(userId, input, cancellationToken), refused => refused, cancellationToken);
+    }
 
-        ConnectRequest? input;
-        try
-        {
-            input = JsonSerializer.Deserialize<ConnectRequest>(body, Json);
-        }
-        catch (JsonException e)
-        {
-            return Problems.Invalid(RequestBodies.FieldOf(e), "Malformed JSON: " + RequestBodies.FirstSentence(e.Message));
-        }
-
-        if (input is null)
-        {
-            return Problems.Invalid("body", "The body must be a JSON object {\"network\": \"facebook\", \"kind\": \"profile\" or \"page\", \"account\": \"handle or id\"}.");
-        }
-
+    private async Task<Results<Created<AccountView>, Ok<AccountView>, ValidationProblem, UserProblem, BodyProblem, ConflictProblem>> ConnectAsync(
+        string userId, ConnectRequest input, CancellationToken cancellationToken)
+    {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var (network, networkError) = ConnectableNetworks.Resolve(input.Network, input.Kind);
         if (networkError is not null)
@@ -104,17 +77,17 @@ public sealed class AccountHandler(AccountStore accounts, AccountExport export, 
         var (outcome, account) = await accounts.ConnectAsync(userId, network!, handle!, cancellationToken);
         return outcome switch
         {
-            ConnectOutcome.Connected => TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(userId)}/account/connections/{network}", View(account)),
-            ConnectOutcome.AlreadyConnected => TypedResults.Ok(View(account)),
+            ConnectOutcome.Connected => TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(userId)}/account/connections/{network}", AccountView.Of(account)),
+            ConnectOutcome.AlreadyConnected => TypedResults.Ok(AccountView.Of(account)),
             ConnectOutcome.NotOptedIn => Problems.Conflict($"Opt in first (PUT /api/v1/users/{userId}/account): nothing is connected or stored for a person who has not."),
             ConnectOutcome.NetworkTaken => Problems.Conflict($"Another {network} account is connected; disconnect it first (DELETE .../account/connections/{network})."),
             _ => Problems.Conflict($"The {network} account '{handle}' is connected to another person."),
         };
     }
 
-    public async Task<IResult> DisconnectAsync(string userId, string connectionId, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<AccountView>, ValidationProblem, UserProblem, NotFoundProblem>> DisconnectAsync(string userId, string connectionId, HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await RefuseAsync(userId, request) is { } refusal)
+        if (await UserProblems.RequireSelfAsync(tokens, request, userId) is { } refusal)
         {
             return refusal;
         }
@@ -126,63 +99,63 @@ public sealed class AccountHandler(AccountStore accounts, AccountExport export, 
 
         var (outcome, account) = await accounts.DisconnectAsync(userId, connectionId, cancellationToken);
         return outcome == DisconnectOutcome.Disconnected
-            ? TypedResults.Ok(View(account))
+            ? TypedResults.Ok(AccountView.Of(account))
             : Problems.NotFound($"No {connectionId} account is connected.");
     }
 
-    public async Task<IResult> ExportAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>GET: everything stored about the person, as one JSON document (docs/people-in-control.md).</summary>
+    public Task<Results<Ok<object>, UserProblem, NotFoundProblem>> ExportAsync(string userId, HttpRequest request, CancellationToken cancellationToken) =>
+        FindAsync(
+            userId,
+            request,
+            () => export.BuildAsync(userId, cancellationToken),
+            document => TypedResults.Ok(document),
+            "Nothing is stored about this person: they have not opted in (or were erased).");
+
+    public Task<Results<Accepted<ErasureStatus>, UserProblem, NotFoundProblem>> EraseAsync(string userId, HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken) =>
+        FindAsync(
+            userId,
+            request,
+            () => erasure.RequestAsync(userId, client, cancellationToken),
+            status => TypedResults.Accepted($"/api/v1/users/{Uri.EscapeDataString(userId)}/account/erasure", status),
+            "Nothing is stored about this person: they have not opted in.");
+
+    public Task<Results<Ok<ErasureStatus>, UserProblem, NotFoundProblem>> GetErasureAsync(string userId, HttpRequest request, CancellationToken cancellationToken) =>
+        FindAsync(userId, request, () => erasure.StatusAsync(userId, cancellationToken), status => TypedResults.Ok(status), "No erasure was requested for this person.");
+
+    /// <summary>The person's own request (else 401/403), then what <paramref name="read"/> finds, or 404 with <paramref name="notFound"/>.</summary>
+    private async Task<Results<TResult, UserProblem, NotFoundProblem>> FindAsync<T, TResult>(
+        string userId, HttpRequest request, Func<Task<T?>> read, Func<T, TResult> answer, string notFound)
+        where T : class
+        where TResult : IResult
     {
-        if (await RefuseAsync(userId, request) is { } refusal)
+        if (await UserProblems.RequireSelfAsync(tokens, request, userId) is { } refusal)
         {
             return refusal;
         }
 
-        return await export.BuildAsync(userId, cancellationToken) is { } document
-            ? TypedResults.Ok(document)
-            : Problems.NotFound("Nothing is stored about this person: they have not opted in (or were erased).");
+        return await read() is { } found ? answer(found) : Problems.NotFound(notFound);
     }
-
-    public async Task<IResult> EraseAsync(string userId, HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        if (await RefuseAsync(userId, request) is { } refusal)
-        {
-            return refusal;
-        }
-
-        return await erasure.RequestAsync(userId, client, cancellationToken) is { } status
-            ? TypedResults.Accepted($"/api/v1/users/{Uri.EscapeDataString(userId)}/account/erasure", status)
-            : Problems.NotFound("Nothing is stored about this person: they have not opted in.");
-    }
-
-    public async Task<IResult> GetErasureAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (await RefuseAsync(userId, request) is { } refusal)
-        {
-            return refusal;
-        }
-
-        return await erasure.StatusAsync(userId, cancellationToken) is { } status
-            ? TypedResults.Ok(status)
-            : Problems.NotFound("No erasure was requested for this person.");
-    }
-
-    private async Task<IResult?> RefuseAsync(string userId, HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return IngestionValidator.ValidateUserId(userId) is { } error
-            ? Problems.Invalid("userId", error)
-            : await UserProblems.RequireSelfAsync(tokens, request, userId);
-    }
-
-    private static object View(Account account) => new
-    {
-        account.UserId,
-        account.OptedIn,
-        account.OptedInUtc,
-        scored = account.Eligible,
-        connections = account.Connections.Select(c => new { id = c.Network, c.Network, c.Account, c.ConnectedUtc }),
-        recentlyDisconnected = account.Disconnections,
-    };
 }
 
-public sealed record ConnectRequest(string? Network, string? Kind, string? Account);
+public sealed record ConnectRequest(string? Network, string? Account, string? Kind = null);
+
+/// <summary>A person's account: opted in or not, scored or not, the networks connected and those recently disconnected.</summary>
+public sealed record AccountView(string UserId, bool OptedIn, DateTimeOffset? OptedInUtc, bool Scored, IReadOnlyList<ConnectionView> Connections, IReadOnlyList<Disconnection> RecentlyDisconnected)
+{
+    public static AccountView Of(Account account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return new(account.UserId, account.OptedIn, account.OptedInUtc, account.Eligible, account.Connections.Select(ConnectionView.Of).ToList(), account.Disconnections);
+    }
+}
+
+/// <summary>A connected network; its id is its stored network name ("facebookpage" for a Facebook page).</summary>
+public sealed record ConnectionView(string Id, string Network, string Account, DateTimeOffset ConnectedUtc)
+{
+    public static ConnectionView Of(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return new(connection.Network, connection.Network, connection.Account, connection.ConnectedUtc);
+    }
+}

@@ -1,18 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using InfluenceFunctions.Api.Http;
-using InfluenceFunctions.Api.Ingestion;
 using InfluenceFunctions.Api.Partner;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Topics;
-using InfluenceFunctions.Api;
-using InfluenceFunctions.Domain;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage.Runs;
-using InfluenceFunctions.Storage;
 using InfluenceFunctions.Workflows.Nightly;
 using InfluenceFunctions.Workflows.Runs;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 
 namespace InfluenceFunctions.Api.Runs;
@@ -20,8 +16,14 @@ namespace InfluenceFunctions.Api.Runs;
 /// <summary>Admin endpoints: start a nightly run on demand (202 + status URL) and read a run's status.</summary>
 public sealed class NightlyRunHandler(NightlyRunScheduler scheduler, NightlyRunService runs, RunRecords records, ScoreModels models)
 {
+    /// <summary>The start's query parameter.</summary>
+    public static readonly IReadOnlyList<ApiParameterMetadata> StartQuery =
+    [
+        new("day", ApiParameterPlace.Query, "The night to score, yyyy-MM-dd (default: the last complete day).", "string", "date"),
+    ];
+
     /// <summary>GET: the newest live-against-shadow diff report of a model version that ran in shadow.</summary>
-    public async Task<IResult> GetShadowReportAsync(string version, CancellationToken cancellationToken)
+    public async Task<Results<Ok<ShadowReportView>, NotFoundProblem>> GetShadowReportAsync(string version, CancellationToken cancellationToken)
     {
         if (!models.Contains(version))
         {
@@ -30,18 +32,16 @@ public sealed class NightlyRunHandler(NightlyRunScheduler scheduler, NightlyRunS
 
         var latest = await runs.LatestShadowReportAsync(version, cancellationToken);
         return latest is { } found
-            ? TypedResults.Ok(new { day = found.Day, report = found.Report })
+            ? TypedResults.Ok(new ShadowReportView(found.Day, found.Report))
             : Problems.NotFound($"Model '{version}' has not run in shadow yet (set Influence:ShadowModelVersion).");
     }
 
     /// <summary>POST: optional query "day" (yyyy-MM-dd, defaults to the last complete day).</summary>
-    public async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task<Results<Accepted<RunStartedView>, ValidationProblem, ConflictProblem>> StartAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var unknown = request.Query.Keys.Where(k => k != "day").ToList();
-        if (unknown.Count > 0)
+        if (PartnerInput.UnknownQuery(request, StartQuery) is { } queryProblem)
         {
-            return Problems.Invalid(unknown[0], $"Unknown query parameter '{unknown[0]}'. Known: day.");
+            return queryProblem;
         }
 
         var day = scheduler.NightToScore();
@@ -63,10 +63,10 @@ public sealed class NightlyRunHandler(NightlyRunScheduler scheduler, NightlyRunS
             return Problems.Conflict($"The run for {day:yyyy-MM-dd} is in progress; see {statusUrl}.");
         }
 
-        return TypedResults.Accepted(statusUrl, new { instanceId = start.InstanceId, day, statusUrl });
+        return TypedResults.Accepted(statusUrl, new RunStartedView(start.InstanceId, day, statusUrl));
     }
 
-    public async Task<IResult> GetAsync(string day, DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task<Results<Ok<RunStatusView>, ValidationProblem, NotFoundProblem>> GetAsync(string day, DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var night))
@@ -81,16 +81,14 @@ public sealed class NightlyRunHandler(NightlyRunScheduler scheduler, NightlyRunS
             return Problems.NotFound($"No nightly run for {day}.");
         }
 
-        return TypedResults.Ok(new
-        {
-            day = night,
-            instanceId = NightlyRunOrchestrator.InstanceIdFor(night),
-            runtimeStatus = instance?.RuntimeStatus.ToString(),
-            progress = instance?.SerializedCustomStatus is { } status ? JsonSerializer.Deserialize<RunProgress>(status, JsonSerializerOptions.Web) : null,
-            failure = instance?.FailureDetails?.ErrorMessage,
-            record = record is null ? null : new
-            {
-                record.Status,
+        return TypedResults.Ok(new RunStatusView(
+            night,
+            NightlyRunOrchestrator.InstanceIdFor(night),
+            instance?.RuntimeStatus,
+            instance?.SerializedCustomStatus is { } status ? JsonSerializer.Deserialize<RunProgress>(status, JsonSerializerOptions.Web) : null,
+            instance?.FailureDetails?.ErrorMessage,
+            record is null ? null : new RunRecordView(
+                record.RunStatus,
                 record.ModelVersion,
                 record.Shards,
                 record.StartedUtc,
@@ -100,8 +98,33 @@ public sealed class NightlyRunHandler(NightlyRunScheduler scheduler, NightlyRunS
                 record.UsersUnscored,
                 record.UsersSkipped,
                 record.StorageTransactions,
-                record.TransactionsPerUser,
-            },
-        });
+                record.TransactionsPerUser)));
     }
 }
+
+public sealed record ShadowReportView(DateOnly Day, ShadowDiffReport Report);
+
+public sealed record RunStartedView(string InstanceId, DateOnly Day, string StatusUrl);
+
+/// <summary>A run as the durable engine and the run record see it; either may be missing (not started, or record not written yet).</summary>
+public sealed record RunStatusView(
+    DateOnly Day,
+    string InstanceId,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<OrchestrationRuntimeStatus>))] OrchestrationRuntimeStatus? RuntimeStatus,
+    RunProgress? Progress,
+    string? Failure,
+    RunRecordView? Record);
+
+/// <summary>The run record's figures (docs/storage.md).</summary>
+public sealed record RunRecordView(
+    RunStatus Status,
+    string ModelVersion,
+    int Shards,
+    DateTimeOffset StartedUtc,
+    DateTimeOffset? CompletedUtc,
+    double DurationSeconds,
+    int UsersScored,
+    int UsersUnscored,
+    int UsersSkipped,
+    long StorageTransactions,
+    double TransactionsPerUser);

@@ -1,19 +1,11 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http;
-using InfluenceFunctions.Api;
 using InfluenceFunctions.Api.Auth;
 using InfluenceFunctions.Api.Http;
-using InfluenceFunctions.Api.Ingestion;
-using InfluenceFunctions.Api.Partner;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Runs;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.Domain.Ingestion;
 using InfluenceFunctions.Domain.Topics;
-using InfluenceFunctions.Storage;
-using InfluenceFunctions.Storage.Ingestion;
 using InfluenceFunctions.Storage.Topics;
-using InfluenceFunctions.Workflows.Topics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InfluenceFunctions.Api.Topics;
 
@@ -24,62 +16,34 @@ namespace InfluenceFunctions.Api.Topics;
 /// </summary>
 public sealed class PlusKHandler(PlusKService plusK, TopicOntology ontology, UserTokenValidator tokens, TimeProvider clock)
 {
-    private const long MaxBodyBytes = 4096;
+    /// <summary>The gift's body.</summary>
+    public static readonly JsonBody<PlusKRequest> Body = new("A +K body", 4096, "{\"receiver\": \"...\", \"topic\": \"...\"}");
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    public async Task<Results<Ok<PlusKGivenView>, ValidationProblem, UserProblem, BodyProblem, NotFoundProblem, LimitProblem>> GiveAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
     {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
-
-    public async Task<IResult> GiveAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (IngestionValidator.ValidateUserId(userId) is { } userError)
-        {
-            return Problems.Invalid("userId", userError);
-        }
-
         if (await UserProblems.RequireSelfAsync(tokens, request, userId) is { } refusal)
         {
             return refusal;
         }
 
-        var body = await RequestBodies.ReadAsync(request, MaxBodyBytes, cancellationToken);
-        if (body is null)
-        {
-            return Problems.TooLarge($"A +K body is at most {MaxBodyBytes} bytes.");
-        }
+        return await Body.ReadAsync(request, gift => GiveAsync(userId, gift, cancellationToken), refused => refused, cancellationToken);
+    }
 
-        PlusKRequest? gift;
-        try
-        {
-            gift = JsonSerializer.Deserialize<PlusKRequest>(body, Json);
-        }
-        catch (JsonException e)
-        {
-            return Problems.Invalid(RequestBodies.FieldOf(e), "Malformed JSON: " + RequestBodies.FirstSentence(e.Message));
-        }
-
+    private async Task<Results<Ok<PlusKGivenView>, ValidationProblem, UserProblem, BodyProblem, NotFoundProblem, LimitProblem>> GiveAsync(string userId, PlusKRequest gift, CancellationToken cancellationToken)
+    {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (gift is null)
+        if (IngestionValidator.ValidateUserId(gift.Receiver) is { } receiverError)
         {
-            errors["body"] = ["The body must be a JSON object {\"receiver\": ..., \"topic\": ...}."];
+            errors["receiver"] = [receiverError];
         }
-        else
+        else if (gift.Receiver == userId)
         {
-            if (IngestionValidator.ValidateUserId(gift.Receiver) is { } receiverError)
-            {
-                errors["receiver"] = [receiverError];
-            }
-            else if (gift.Receiver == userId)
-            {
-                errors["receiver"] = ["No +K to oneself."];
-            }
+            errors["receiver"] = ["No +K to oneself."];
+        }
 
-            if (string.IsNullOrWhiteSpace(gift.Topic))
-            {
-                errors["topic"] = ["The topic id is required (GET /api/v1/topics lists them)."];
-            }
+        if (string.IsNullOrWhiteSpace(gift.Topic))
+        {
+            errors["topic"] = ["The topic id is required (GET /api/v1/topics lists them)."];
         }
 
         if (errors.Count > 0)
@@ -87,7 +51,7 @@ public sealed class PlusKHandler(PlusKService plusK, TopicOntology ontology, Use
             return Problems.Invalid("The +K was refused; nothing was written.", errors);
         }
 
-        if (ontology.Find(gift!.Topic) is not { } topic)
+        if (ontology.Find(gift.Topic) is not { } topic)
         {
             return Problems.NotFound($"No topic '{gift.Topic}'. GET /api/v1/topics lists them.");
         }
@@ -109,47 +73,39 @@ public sealed class PlusKHandler(PlusKService plusK, TopicOntology ontology, Use
                 $"At most {PlusKService.DailyLimit} +K per day; the limit resets at midnight UTC.",
                 outcome.ResetsUtc,
                 clock.GetUtcNow(),
-                new Dictionary<string, object?> { ["limit"] = "daily", ["remainingToday"] = 0 }),
+                new Dictionary<string, object?> { ["limit"] = PlusKLimit.Daily, ["remainingToday"] = 0 }),
             PlusKRefusal.PairLimit => UserProblems.TooManyRequests(
                 $"One +K per receiver and topic every {PlusKService.PairWindow.TotalDays:0} days; '{gift.Receiver}' already has yours in '{topic.Id}'.",
                 outcome.ResetsUtc,
                 clock.GetUtcNow(),
-                new Dictionary<string, object?> { ["limit"] = "receiver-topic", ["remainingToday"] = outcome.RemainingToday }),
-            _ => TypedResults.Ok(new
-            {
-                giver = userId,
-                receiver = gift.Receiver,
-                topic = topic.Id,
-                givenUtc = outcome.Gift!.GivenUtc,
-                outcome.RemainingToday,
-                outcome.ResetsUtc,
-            }),
+                new Dictionary<string, object?> { ["limit"] = PlusKLimit.ReceiverTopic, ["remainingToday"] = outcome.RemainingToday }),
+            _ => TypedResults.Ok(new PlusKGivenView(userId, gift.Receiver!, topic.Id, outcome.Gift!.GivenUtc, outcome.RemainingToday, outcome.ResetsUtc)),
         };
     }
 
-    public async Task<IResult> GetAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<PlusKStatusView>, UserProblem>> GetAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (IngestionValidator.ValidateUserId(userId) is { } userError)
-        {
-            return Problems.Invalid("userId", userError);
-        }
-
         if (await UserProblems.RequireSelfAsync(tokens, request, userId) is { } refusal)
         {
             return refusal;
         }
 
         var (remaining, resets, recent) = await plusK.StatusAsync(userId, cancellationToken);
-        return TypedResults.Ok(new
-        {
-            userId,
-            remainingToday = remaining,
-            dailyLimit = PlusKService.DailyLimit,
-            resetsUtc = resets,
-            recent = recent.Select(g => new { g.Receiver, g.Topic, g.GivenUtc }),
-        });
+        return TypedResults.Ok(new PlusKStatusView(userId, remaining, PlusKService.DailyLimit, resets, recent));
     }
+}
 
-    private sealed record PlusKRequest(string? Receiver, string? Topic);
+public sealed record PlusKRequest(string? Receiver, string? Topic);
+
+public sealed record PlusKGivenView(string Giver, string Receiver, string Topic, DateTimeOffset GivenUtc, int RemainingToday, DateTimeOffset ResetsUtc);
+
+/// <summary>What the giver has left today, and their recent gifts.</summary>
+public sealed record PlusKStatusView(string UserId, int RemainingToday, int DailyLimit, DateTimeOffset ResetsUtc, IReadOnlyList<PlusKGift> Recent);
+
+/// <summary>Which +K limit a 429 is about (its problem's "limit": "daily" or "receiver-topic").</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<PlusKLimit>))]
+public enum PlusKLimit
+{
+    Daily,
+    ReceiverTopic,
 }

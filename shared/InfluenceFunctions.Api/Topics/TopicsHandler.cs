@@ -2,22 +2,16 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
-using InfluenceFunctions.Api;
 using InfluenceFunctions.Api.Auth;
 using InfluenceFunctions.Api.Http;
-using InfluenceFunctions.Api.Ingestion;
-using InfluenceFunctions.Api.Partner;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Runs;
-using InfluenceFunctions.Domain;
 using InfluenceFunctions.Domain.Ingestion;
 using InfluenceFunctions.Domain.Topics;
 using InfluenceFunctions.Storage;
-using InfluenceFunctions.Storage.Ingestion;
 using InfluenceFunctions.Storage.Topics;
 using InfluenceFunctions.Workflows.Topics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace InfluenceFunctions.Api.Topics;
 
@@ -37,21 +31,17 @@ public sealed class TopicsHandler(
 {
     private const int MaxConcurrencyRetries = 8;
 
-    public IResult GetOntology() => TypedResults.Ok(new
-    {
-        ontology.Version,
-        topics = ontology.Topics.Select(t => new
-        {
-            t.Id,
-            t.Name,
-            t.Parent,
-            path = ontology.PathOf(t),
-            aliases = t.Terms.Concat(t.Ambiguous).ToList(),
-            t.Hashtags,
-        }),
-    });
+    /// <summary>The leaderboard's query parameter.</summary>
+    public static readonly IReadOnlyList<ApiParameterMetadata> LeadersQuery =
+    [
+        new("top", ApiParameterPlace.Query, "How many leaders, 1 to the leaderboard's size (default 10).", "integer"),
+    ];
 
-    public async Task<IResult> GetLeadersAsync(string topicId, HttpRequest request, CancellationToken cancellationToken)
+    public Ok<OntologyView> GetOntology() => TypedResults.Ok(new OntologyView(
+        ontology.Version,
+        ontology.Topics.Select(t => new OntologyTopicView(t.Id, t.Name, t.Parent, ontology.PathOf(t), t.Terms.Concat(t.Ambiguous).ToList(), t.Hashtags)).ToList()));
+
+    public async Task<Results<Ok<LeadersView>, ValidationProblem, NotFoundProblem>> GetLeadersAsync(string topicId, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (ontology.Find(topicId) is not { } topic)
@@ -66,20 +56,20 @@ public sealed class TopicsHandler(
             return Problems.Invalid("top", $"top must be a whole number from 1 to {size}.");
         }
 
-        var leaders = new List<object>();
+        var leaders = new List<LeaderView>();
         await foreach (var row in tables.Leaders.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {topic.Id}"), maxPerPage: top, cancellationToken: cancellationToken))
         {
-            leaders.Add(new { rank = leaders.Count + 1, userId = row.GetString("UserId"), score = row.GetInt32("Score") });
+            leaders.Add(new LeaderView(leaders.Count + 1, row.GetString("UserId"), row.GetInt32("Score")));
             if (leaders.Count == top)
             {
                 break;
             }
         }
 
-        return TypedResults.Ok(new { topic = TopicView(topic), leaders });
+        return TypedResults.Ok(new LeadersView(TopicView(topic), leaders));
     }
 
-    public async Task<IResult> GetUserTopicsAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<UserTopicsView>, ValidationProblem, NotFoundProblem, UserProblem>> GetUserTopicsAsync(string userId, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (IngestionValidator.ValidateUserId(userId) is { } error)
@@ -104,15 +94,13 @@ public sealed class TopicsHandler(
             .Where(t => ontology.Find(t.TopicId) is not null)
             .ToList();
         var visible = topics.Where(t => !hidden.Contains(t.TopicId)).Take(TopicScorer.MaxVisible).ToHashSet();
-        return TypedResults.Ok(new
-        {
+        return TypedResults.Ok(new UserTopicsView(
             userId,
-            day = profile?.Day,
-            topics = topics.Where(t => visible.Contains(t) || hidden.Contains(t.TopicId)).Select(t => View(t, hidden.Contains(t.TopicId), owner)),
-        });
+            profile?.Day,
+            topics.Where(t => visible.Contains(t) || hidden.Contains(t.TopicId)).Select(t => View(t, hidden.Contains(t.TopicId), owner)).ToList()));
     }
 
-    public async Task<IResult> GetUserTopicAsync(string userId, string topicId, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<UserTopicView>, ValidationProblem, NotFoundProblem, UserProblem>> GetUserTopicAsync(string userId, string topicId, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (IngestionValidator.ValidateUserId(userId) is { } error)
@@ -145,18 +133,12 @@ public sealed class TopicsHandler(
             + string.Create(CultureInfo.InvariantCulture, $"; topic strength {e.Strength:0.00} of the influence score {e.UserScore}")
             + (e.PlusK.Points > 0 ? string.Create(CultureInfo.InvariantCulture, $", plus {e.PlusK.Points} points of +K from {e.PlusK.Givers} people") : string.Empty)
             + ".";
-        return TypedResults.Ok(new { userId, day = profile!.Day, topic = TopicView(topic), assigned.Score, hidden = hidden.Contains(topic.Id), why, evidence = e });
+        return TypedResults.Ok(new UserTopicView(userId, profile!.Day, TopicView(topic), assigned.Score, hidden.Contains(topic.Id), why, e));
     }
 
     /// <summary>PUT (hide) or DELETE (unhide) .../topics/{topicId}/hidden. Hiding also takes the user off that topic's leaderboard now.</summary>
-    public async Task<IResult> SetHiddenAsync(string userId, string topicId, bool hide, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<HiddenTopicView>, UserProblem, NotFoundProblem>> SetHiddenAsync(string userId, string topicId, bool hide, HttpRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (IngestionValidator.ValidateUserId(userId) is { } error)
-        {
-            return Problems.Invalid("userId", error);
-        }
-
         if (await UserProblems.RequireSelfAsync(tokens, request, userId) is { } refusal)
         {
             return refusal;
@@ -215,34 +197,26 @@ public sealed class TopicsHandler(
             }
         }
 
-        return TypedResults.Ok(new { userId, topicId = topic.Id, hidden = hide });
+        return TypedResults.Ok(new HiddenTopicView(userId, topic.Id, hide));
     }
 
-    private object TopicView(Topic topic) => new { topic.Id, topic.Name, path = ontology.PathOf(topic) };
+    private TopicRefView TopicView(Topic topic) => new(topic.Id, topic.Name, ontology.PathOf(topic));
 
-    private object View(UserTopic topic, bool hidden, bool owner)
+    private UserTopicSummaryView View(UserTopic topic, bool hidden, bool owner)
     {
         var definition = ontology.Find(topic.TopicId)!;
-        return new
-        {
-            id = topic.TopicId,
+        var evidence = topic.Evidence;
+        return new UserTopicSummaryView(
+            topic.TopicId,
             definition.Name,
-            path = ontology.PathOf(definition),
+            ontology.PathOf(definition),
             topic.Score,
-            hidden = owner ? hidden : (bool?)null,
-            evidence = new
-            {
-                topic.Evidence.Posts,
-                topic.Evidence.Engagement,
-                terms = topic.Evidence.Terms.Take(5),
-                topic.Evidence.TopPosts,
-                topic.Evidence.PlusK,
-            },
-        };
+            owner ? hidden : null,
+            new EvidenceSummaryView(evidence.Posts, evidence.Engagement, evidence.Terms.Take(5).ToList(), evidence.TopPosts, evidence.PlusK));
     }
 
     /// <summary>Whether the request is the user's own (a valid token for them); anonymous is fine, a bad token is not.</summary>
-    private async Task<(bool Owner, IResult? Refusal)> OwnerAsync(HttpRequest request, string userId)
+    private async Task<(bool Owner, UserProblem? Refusal)> OwnerAsync(HttpRequest request, string userId)
     {
         var identity = await tokens.AuthenticateAsync(request);
         return identity switch
@@ -256,3 +230,27 @@ public sealed class TopicsHandler(
     private Task<(TopicProfile? Profile, HashSet<string> Hidden)> ReadAsync(string userId, CancellationToken cancellationToken) =>
         stored.ReadAsync(userId, cancellationToken);
 }
+
+public sealed record OntologyView(string Version, IReadOnlyList<OntologyTopicView> Topics);
+
+/// <summary>One topic of the ontology: where it sits ("Sports > Baseball") and the words that name it.</summary>
+public sealed record OntologyTopicView(string Id, string Name, string? Parent, string Path, IReadOnlyList<string> Aliases, IReadOnlyList<string> Hashtags);
+
+public sealed record TopicRefView(string Id, string Name, string Path);
+
+public sealed record LeaderView(int Rank, string? UserId, int? Score);
+
+public sealed record LeadersView(TopicRefView Topic, IReadOnlyList<LeaderView> Leaders);
+
+/// <summary>A user's topics; <c>hidden</c> is shown (and hidden topics listed) only to the user themselves.</summary>
+public sealed record UserTopicsView(string UserId, string? Day, IReadOnlyList<UserTopicSummaryView> Topics);
+
+public sealed record UserTopicSummaryView(string Id, string Name, string Path, int Score, bool? Hidden, EvidenceSummaryView Evidence);
+
+/// <summary>The evidence in brief: the top five terms.</summary>
+public sealed record EvidenceSummaryView(int Posts, double Engagement, IReadOnlyList<TermCount> Terms, IReadOnlyList<EvidencePost> TopPosts, PlusKEvidence PlusK);
+
+/// <summary>Why one topic was assigned, in a sentence and in full.</summary>
+public sealed record UserTopicView(string UserId, string Day, TopicRefView Topic, int Score, bool Hidden, string Why, TopicEvidence Evidence);
+
+public sealed record HiddenTopicView(string UserId, string TopicId, bool Hidden);

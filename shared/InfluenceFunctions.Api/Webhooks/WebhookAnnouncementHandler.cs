@@ -1,22 +1,11 @@
-using System.Text.Json.Serialization;
-using System.Text.Json;
 using InfluenceFunctions.Api.Http;
-using InfluenceFunctions.Api.Ingestion;
 using InfluenceFunctions.Api.Partner;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Runs;
-using InfluenceFunctions.Api.Topics;
-using InfluenceFunctions.Api;
-using InfluenceFunctions.Domain.Webhooks;
-using InfluenceFunctions.Domain;
 using InfluenceFunctions.Scoring;
-using InfluenceFunctions.Storage.Partner;
-using InfluenceFunctions.Storage.Runs;
-using InfluenceFunctions.Storage.Webhooks;
 using InfluenceFunctions.Storage;
 using InfluenceFunctions.Workflows.Nightly;
 using InfluenceFunctions.Workflows.Webhooks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace InfluenceFunctions.Api.Webhooks;
@@ -30,37 +19,19 @@ public sealed class WebhookAnnouncementHandler(NightlyRunService runs, ScoreMode
 {
     public const int MaxNoteLength = 500;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        NumberHandling = JsonNumberHandling.Strict,
-    };
+    /// <summary>The announcement's optional body: a note of at most 500 characters fits in 8 KiB however it is escaped.</summary>
+    public static readonly JsonBody<AnnounceRequest> Body = new(
+        "An announcement body", 8 * 1024, "{\"plannedSwitchUtc\": \"2026-12-01T02:00:00Z\", \"note\": \"...\"}, or no body", optional: true);
 
-    public async Task<IResult> AnnounceAsync(string version, HttpRequest request, CancellationToken cancellationToken)
+    public Task<Results<Accepted<AnnouncementView>, ValidationProblem, BodyProblem, NotFoundProblem>> AnnounceAsync(string version, HttpRequest request, CancellationToken cancellationToken) =>
+        Body.ReadOptionalAsync(request, input => AnnounceAsync(version, request, input, cancellationToken), refused => refused, cancellationToken);
+
+    private async Task<Results<Accepted<AnnouncementView>, ValidationProblem, BodyProblem, NotFoundProblem>> AnnounceAsync(
+        string version, HttpRequest request, AnnounceRequest? input, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         if (PartnerInput.UnknownQuery(request) is { } queryProblem)
         {
             return queryProblem;
-        }
-
-        AnnounceRequest? input = null;
-        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
-        {
-            if (!request.HasJsonContentType())
-            {
-                return PartnerProblems.UnsupportedMediaType("Send the body as application/json: {\"plannedSwitchUtc\": \"...\", \"note\": \"...\"}, or no body.");
-            }
-
-            try
-            {
-                input = await JsonSerializer.DeserializeAsync<AnnounceRequest>(request.Body, Json, cancellationToken);
-            }
-            catch (JsonException e)
-            {
-                var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-                return Problems.Invalid(field, "Malformed JSON, or a value of the wrong type: send {\"plannedSwitchUtc\": \"2026-12-01T02:00:00Z\", \"note\": \"...\"}.");
-            }
         }
 
         if (input?.Note is { } note && (note.Length > MaxNoteLength || note.Any(c => char.IsControl(c) && c != '\n')))
@@ -85,8 +56,12 @@ public sealed class WebhookAnnouncementHandler(NightlyRunService runs, ScoreMode
         }
 
         var sent = await dispatcher.AnnounceAsync(live, version, latest.Day, latest.Report, clock.GetUtcNow(), input?.PlannedSwitchUtc, input?.Note, cancellationToken);
-        return TypedResults.Accepted((string?)null, new { currentVersion = live, nextVersion = version, shadowReportDay = latest.Day, endpointsNotified = sent });
+        return TypedResults.Accepted((string?)null, new AnnouncementView(live, version, latest.Day, sent));
     }
 }
 
-public sealed record AnnounceRequest(DateTimeOffset? PlannedSwitchUtc, string? Note);
+/// <summary>When the switch is planned and a note for partners, both optional.</summary>
+public sealed record AnnounceRequest(DateTimeOffset? PlannedSwitchUtc = null, string? Note = null);
+
+/// <summary>What was announced: from which live version to which, with the shadow report of which night, to how many endpoints.</summary>
+public sealed record AnnouncementView(string CurrentVersion, string NextVersion, DateOnly ShadowReportDay, int EndpointsNotified);

@@ -1,24 +1,17 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json.Serialization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Azure.Data.Tables;
 using Azure;
+using Azure.Data.Tables;
 using InfluenceFunctions.Api.Http;
-using InfluenceFunctions.Api.Ingestion;
 using InfluenceFunctions.Api.Partner;
-using InfluenceFunctions.Api.People;
-using InfluenceFunctions.Api.Runs;
-using InfluenceFunctions.Api.Topics;
-using InfluenceFunctions.Api;
 using InfluenceFunctions.Domain.Ingestion;
 using InfluenceFunctions.Domain.Webhooks;
-using InfluenceFunctions.Storage.Partner;
 using InfluenceFunctions.Storage.Webhooks;
-using InfluenceFunctions.Storage;
 using InfluenceFunctions.Workflows.Webhooks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace InfluenceFunctions.Api.Webhooks;
@@ -45,47 +38,33 @@ public sealed partial class WebhookEndpointHandler(
     /// <summary>The user filter is one string column: a Table string holds at most 32K characters.</summary>
     public const int MaxUserIdsJson = 30_000;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        NumberHandling = JsonNumberHandling.Strict,
-    };
+    /// <summary>The registration's body.</summary>
+    public static readonly JsonBody<CreateEndpointRequest> Body = new(
+        "An endpoint registration",
+        64 * 1024,
+        "{\"url\": \"https://...\", \"eventTypes\": [\"score.changed\"], \"filters\": {\"userIds\": [], \"topics\": [], \"minScoreChange\": 5}}");
 
-    public async Task<IResult> CreateAsync(PartnerCaller caller, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The attempt log's query parameter.</summary>
+    public static readonly IReadOnlyList<ApiParameterMetadata> AttemptsQuery =
+    [
+        new("limit", ApiParameterPlace.Query, "How many attempts, newest first: 1 to 1000 (default 100).", "integer"),
+    ];
+
+    public Task<Results<Created<CreatedEndpointView>, ValidationProblem, BodyProblem, ConflictProblem>> CreateAsync(PartnerCaller caller, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        ArgumentNullException.ThrowIfNull(request);
+        return Body.ReadAsync(request, input => CreateAsync(caller, request, input, cancellationToken), refused => refused, cancellationToken);
+    }
+
+    private async Task<Results<Created<CreatedEndpointView>, ValidationProblem, BodyProblem, ConflictProblem>> CreateAsync(
+        PartnerCaller caller, HttpRequest request, CreateEndpointRequest input, CancellationToken cancellationToken)
+    {
         if (PartnerInput.UnknownQuery(request) is { } queryProblem)
         {
             return queryProblem;
         }
 
-        if (!request.HasJsonContentType())
-        {
-            return PartnerProblems.UnsupportedMediaType("Send the body as application/json: {\"url\": \"https://...\", \"eventTypes\": [\"score.changed\"]}.");
-        }
-
-        if (request.ContentLength > 64 * 1024)
-        {
-            return Problems.TooLarge("An endpoint registration is at most 64 KiB.");
-        }
-
-        CreateEndpointRequest? input;
-        try
-        {
-            input = await JsonSerializer.DeserializeAsync<CreateEndpointRequest>(request.Body, Json, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-            return Problems.Invalid(field, "Malformed JSON, or a value of the wrong type: send {\"url\": \"https://...\", \"eventTypes\": [\"score.changed\"], \"filters\": {\"userIds\": [], \"topics\": [], \"minScoreChange\": 5}}.");
-        }
-
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (input is null)
-        {
-            return Problems.Invalid("body", "Send a JSON object.");
-        }
 
         var urlProblem = policy.CheckForm(input.Url, out var uri);
         if (urlProblem is not null)
@@ -168,7 +147,7 @@ public sealed partial class WebhookEndpointHandler(
             UserIds = JsonSerializer.Serialize(userIds.Distinct(StringComparer.Ordinal).ToList()),
             Topics = JsonSerializer.Serialize(topics.Select(t => t.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList()),
             MinScoreChange = minChange,
-            Status = WebhookStatuses.Active,
+            EndpointStatus = WebhookEndpointStatus.Active,
             CreatedUtc = now,
             UpdatedUtc = now,
             Secret = secrets.Protect(secret, partnerId, endpointId),
@@ -177,7 +156,7 @@ public sealed partial class WebhookEndpointHandler(
         return TypedResults.Created(Location(endpointId), new CreatedEndpointView(View(row), secret, "Keep this secret now: it is shown only once. Verify the webhook-signature header with it (docs/webhooks.md)."));
     }
 
-    public async Task<IResult> ListAsync(PartnerCaller caller, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<EndpointListView>, ValidationProblem>> ListAsync(PartnerCaller caller, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (PartnerInput.UnknownQuery(request) is { } queryProblem)
@@ -187,16 +166,16 @@ public sealed partial class WebhookEndpointHandler(
 
         await store.CreateIfNotExistsAsync(cancellationToken);
         var rows = await store.ListEndpointsAsync(caller.Key.KeyId, cancellationToken);
-        return TypedResults.Ok(new { endpoints = rows.OrderBy(r => r.CreatedUtc).Select(View).ToList() });
+        return TypedResults.Ok(new EndpointListView(rows.OrderBy(r => r.CreatedUtc).Select(View).ToList()));
     }
 
-    public Task<IResult> GetAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
-        WithEndpointAsync(caller, endpointId, request, row => Task.FromResult<IResult>(TypedResults.Ok(View(row))), cancellationToken);
+    public Task<Results<Ok<EndpointView>, ValidationProblem, NotFoundProblem, ConflictProblem>> GetAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
+        WithEndpointAsync(caller, endpointId, request, row => Task.FromResult(TypedResults.Ok(View(row))), cancellationToken);
 
-    public Task<IResult> PauseAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
+    public Task<Results<Ok<EndpointView>, ValidationProblem, NotFoundProblem, ConflictProblem>> PauseAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
         WithEndpointAsync(caller, endpointId, request, async row =>
         {
-            row.Status = WebhookStatuses.Paused;
+            row.EndpointStatus = WebhookEndpointStatus.Paused;
             row.StatusReason = "Paused by the partner; events are held until it is resumed.";
             row.UpdatedUtc = clock.GetUtcNow();
             await store.Endpoints.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -204,8 +183,9 @@ public sealed partial class WebhookEndpointHandler(
         }, cancellationToken);
 
     /// <summary>Active again (from paused, disabled or failing): the URL is checked again, then held events are queued.</summary>
-    public Task<IResult> ResumeAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
-        WithEndpointAsync(caller, endpointId, request, async row =>
+    public Task<Results<Results<Ok<ResumedEndpointView>, ValidationProblem>, ValidationProblem, NotFoundProblem, ConflictProblem>> ResumeAsync(
+        PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
+        WithEndpointAsync<Results<Ok<ResumedEndpointView>, ValidationProblem>>(caller, endpointId, request, async row =>
         {
             if (policy.CheckForm(row.Url, out var uri) is { } formProblem)
             {
@@ -217,16 +197,16 @@ public sealed partial class WebhookEndpointHandler(
                 return Problems.Invalid("url", addressProblem);
             }
 
-            row.Status = WebhookStatuses.Active;
+            row.EndpointStatus = WebhookEndpointStatus.Active;
             row.StatusReason = string.Empty;
             row.UpdatedUtc = clock.GetUtcNow();
             await store.Endpoints.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
             var requeued = await outbox.EnqueueHeldAsync(row.EndpointId, cancellationToken);
-            return TypedResults.Ok(new { endpoint = View(row), heldEventsQueued = requeued });
+            return TypedResults.Ok(new ResumedEndpointView(View(row), requeued));
         }, cancellationToken);
 
     /// <summary>A new secret (in the answer once); the old one keeps signing for the overlap, both signatures sent meanwhile.</summary>
-    public Task<IResult> RotateSecretAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
+    public Task<Results<Ok<CreatedEndpointView>, ValidationProblem, NotFoundProblem, ConflictProblem>> RotateSecretAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
         WithEndpointAsync(caller, endpointId, request, async row =>
         {
             var now = clock.GetUtcNow();
@@ -241,7 +221,7 @@ public sealed partial class WebhookEndpointHandler(
                 $"Keep this secret now: it is shown only once. The previous secret also signs until {row.PreviousSecretExpiresUtc:O}."));
         }, cancellationToken);
 
-    public Task<IResult> DeleteAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
+    public Task<Results<NoContent, ValidationProblem, NotFoundProblem, ConflictProblem>> DeleteAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
         WithEndpointAsync(caller, endpointId, request, async row =>
         {
             await store.Endpoints.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
@@ -249,8 +229,9 @@ public sealed partial class WebhookEndpointHandler(
         }, cancellationToken);
 
     /// <summary>GET ?limit=N (1-1000, default 100): the newest attempts first.</summary>
-    public Task<IResult> AttemptsAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
-        WithEndpointAsync(caller, endpointId, request, async row =>
+    public Task<Results<Results<Ok<AttemptsView>, ValidationProblem>, ValidationProblem, NotFoundProblem, ConflictProblem>> AttemptsAsync(
+        PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
+        WithEndpointAsync<Results<Ok<AttemptsView>, ValidationProblem>>(caller, endpointId, request, async row =>
         {
             var limit = 100;
             if (request.Query.TryGetValue("limit", out var text) && (!int.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 1000))
@@ -259,33 +240,32 @@ public sealed partial class WebhookEndpointHandler(
             }
 
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {row.EndpointId} and RowKey ge {WebhookAttemptEntity.Prefix} and RowKey lt {"att`"}");
-            var attempts = new List<object>();
+            var attempts = new List<AttemptView>();
             await foreach (var attempt in store.Events.QueryAsync<WebhookAttemptEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken))
             {
-                attempts.Add(new
-                {
+                attempts.Add(new AttemptView(
                     attempt.EventId,
                     attempt.Type,
                     attempt.Attempt,
                     attempt.AtUtc,
-                    statusCode = attempt.StatusCode == 0 ? (int?)null : attempt.StatusCode,
-                    attempt.Outcome,
+                    attempt.StatusCode == 0 ? null : attempt.StatusCode,
+                    attempt.AttemptOutcome,
                     attempt.LatencyMs,
-                    error = attempt.Error.Length == 0 ? null : attempt.Error,
-                    attempt.NextAttemptUtc,
-                });
+                    attempt.Error.Length == 0 ? null : attempt.Error,
+                    attempt.NextAttemptUtc));
                 if (attempts.Count == limit)
                 {
                     break;
                 }
             }
 
-            return TypedResults.Ok(new { endpointId = row.EndpointId, attempts });
-        }, cancellationToken, "limit");
+            return TypedResults.Ok(new AttemptsView(row.EndpointId, attempts));
+        }, cancellationToken, AttemptsQuery);
 
     /// <summary>POST: sends the event again (a new first attempt), whatever its state; the webhook-id stays the same.</summary>
-    public Task<IResult> ReplayAsync(PartnerCaller caller, string endpointId, string eventId, HttpRequest request, CancellationToken cancellationToken) =>
-        WithEndpointAsync(caller, endpointId, request, async row =>
+    public Task<Results<Results<Accepted<ReplayView>, ValidationProblem, NotFoundProblem>, ValidationProblem, NotFoundProblem, ConflictProblem>> ReplayAsync(
+        PartnerCaller caller, string endpointId, string eventId, HttpRequest request, CancellationToken cancellationToken) =>
+        WithEndpointAsync<Results<Accepted<ReplayView>, ValidationProblem, NotFoundProblem>>(caller, endpointId, request, async row =>
         {
             if (!WebhookEventIds.LooksValid(eventId))
             {
@@ -298,11 +278,19 @@ public sealed partial class WebhookEndpointHandler(
                 return Problems.NotFound($"No event '{eventId}' for endpoint '{row.EndpointId}'.");
             }
 
-            await outbox.EnqueueAsync([found], WebhookEventStates.Queued, cancellationToken, replay: true);
-            return TypedResults.Accepted((string?)null, new { eventId, state = WebhookEventStates.Queued });
+            await outbox.EnqueueAsync([found], WebhookEventState.Queued, cancellationToken, replay: true);
+            return TypedResults.Accepted((string?)null, new ReplayView(eventId, WebhookEventState.Queued));
         }, cancellationToken);
 
-    private async Task<IResult> WithEndpointAsync(PartnerCaller caller, string endpointId, HttpRequest request, Func<WebhookEndpointEntity, Task<IResult>> action, CancellationToken cancellationToken, params string[] query)
+    /// <summary>The caller's endpoint read (404 for another key's), <paramref name="action"/> run on it, 409 if it changed meanwhile.</summary>
+    private async Task<Results<TResult, ValidationProblem, NotFoundProblem, ConflictProblem>> WithEndpointAsync<TResult>(
+        PartnerCaller caller,
+        string endpointId,
+        HttpRequest request,
+        Func<WebhookEndpointEntity, Task<TResult>> action,
+        CancellationToken cancellationToken,
+        params IReadOnlyList<ApiParameterMetadata> query)
+        where TResult : IResult
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (PartnerInput.UnknownQuery(request, query) is { } queryProblem)
@@ -340,7 +328,7 @@ public sealed partial class WebhookEndpointHandler(
         row.Description,
         row.EventTypeList(),
         new EndpointFiltersView(row.UserIdList(), row.TopicList(), row.MinScoreChange),
-        row.Status,
+        row.EndpointStatus,
         row.StatusReason.Length == 0 ? null : row.StatusReason,
         row.CreatedUtc,
         row.UpdatedUtc,
@@ -351,9 +339,10 @@ public sealed partial class WebhookEndpointHandler(
     private static partial Regex EndpointIdPattern();
 }
 
-public sealed record CreateEndpointRequest(string? Url, List<string>? EventTypes, EndpointFiltersRequest? Filters, string? Description);
+/// <summary>An endpoint registration; no filter means every user and topic, and a minimum change of 5 points.</summary>
+public sealed record CreateEndpointRequest(string? Url, List<string>? EventTypes, EndpointFiltersRequest? Filters = null, string? Description = null);
 
-public sealed record EndpointFiltersRequest(List<string>? UserIds, List<string>? Topics, int? MinScoreChange);
+public sealed record EndpointFiltersRequest(List<string>? UserIds = null, List<string>? Topics = null, int? MinScoreChange = null);
 
 public sealed record EndpointFiltersView(IReadOnlyList<string> UserIds, IReadOnlyList<string> Topics, int MinScoreChange);
 
@@ -363,7 +352,7 @@ public sealed record EndpointView(
     string Description,
     IReadOnlyList<string> EventTypes,
     EndpointFiltersView Filters,
-    string Status,
+    WebhookEndpointStatus Status,
     string? StatusReason,
     DateTimeOffset CreatedUtc,
     DateTimeOffset UpdatedUtc,
@@ -371,3 +360,24 @@ public sealed record EndpointView(
     DateTimeOffset? PreviousSecretExpiresUtc);
 
 public sealed record CreatedEndpointView(EndpointView Endpoint, string Secret, string Note);
+
+public sealed record EndpointListView(IReadOnlyList<EndpointView> Endpoints);
+
+/// <summary>The endpoint, active again, and how many held events were queued.</summary>
+public sealed record ResumedEndpointView(EndpointView Endpoint, int HeldEventsQueued);
+
+/// <summary>One delivery attempt: the receiver's status (null when there was no answer), the outcome, and when the next one is due.</summary>
+public sealed record AttemptView(
+    string EventId,
+    string Type,
+    int Attempt,
+    DateTimeOffset AtUtc,
+    int? StatusCode,
+    WebhookAttemptOutcome Outcome,
+    double LatencyMs,
+    string? Error,
+    DateTimeOffset? NextAttemptUtc);
+
+public sealed record AttemptsView(string EndpointId, IReadOnlyList<AttemptView> Attempts);
+
+public sealed record ReplayView(string EventId, WebhookEventState State);

@@ -61,7 +61,8 @@ public sealed class RunRecordEntity : ITableEntity
     public double TransactionsPerUser { get; set; }
 }
 
-/// <summary>Where a night's run stands.</summary>
+/// <summary>Where a night's run stands ("running", "completed", "failed" where stored or sent).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<RunStatus>))]
 public enum RunStatus
 {
     Running,

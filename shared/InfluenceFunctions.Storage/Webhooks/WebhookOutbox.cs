@@ -100,7 +100,7 @@ public sealed partial class WebhookOutbox(WebhookStore store, TimeProvider clock
             }
         }
 
-        await EnqueueAsync(unsent, WebhookEventStates.Queued, cancellationToken);
+        await EnqueueAsync(unsent, WebhookEventState.Queued, cancellationToken);
         return unsent.Count;
     }
 
@@ -117,26 +117,26 @@ public sealed partial class WebhookOutbox(WebhookStore store, TimeProvider clock
             }
         }
 
-        await EnqueueAsync(pending, WebhookEventStates.Queued, cancellationToken);
+        await EnqueueAsync(pending, WebhookEventState.Queued, cancellationToken);
         return pending.Count;
     }
 
     /// <summary>Re-queues the endpoint's held events (it was paused or disabled and is active again).</summary>
     public async Task<int> EnqueueHeldAsync(string endpointId, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {endpointId} and RowKey ge {WebhookEventIds.Prefix} and RowKey lt {"evt`"} and State eq {WebhookEventStates.Held}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {endpointId} and RowKey ge {WebhookEventIds.Prefix} and RowKey lt {"evt`"} and State eq {StoredNames.Of(WebhookEventState.Held)}");
         var held = new List<WebhookEventEntity>();
         await foreach (var row in store.Events.QueryAsync<WebhookEventEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey", "PartnerId", "EnqueuedUtc"], cancellationToken: cancellationToken))
         {
             held.Add(row);
         }
 
-        await EnqueueAsync(held, WebhookEventStates.Queued, cancellationToken);
+        await EnqueueAsync(held, WebhookEventState.Queued, cancellationToken);
         return held.Count;
     }
 
     /// <summary>Sends one message per row (attempt 1), then marks the rows queued, 100 per transaction.</summary>
-    public async Task EnqueueAsync(IReadOnlyList<WebhookEventEntity> rows, string state, CancellationToken cancellationToken, bool replay = false)
+    public async Task EnqueueAsync(IReadOnlyList<WebhookEventEntity> rows, WebhookEventState state, CancellationToken cancellationToken, bool replay = false)
     {
         if (rows.Count == 0)
         {
@@ -153,7 +153,7 @@ public sealed partial class WebhookOutbox(WebhookStore store, TimeProvider clock
             {
                 var marks = chunk.Select(r => new TableTransactionAction(
                     TableTransactionActionType.UpdateMerge,
-                    new TableEntity(r.PartitionKey, r.RowKey) { ["EnqueuedUtc"] = now, ["State"] = state, ["NextAttemptUtc"] = now },
+                    new TableEntity(r.PartitionKey, r.RowKey) { ["EnqueuedUtc"] = now, ["State"] = StoredNames.Of(state), ["NextAttemptUtc"] = now },
                     replay ? ETag.All : r.ETag)).ToList();
                 try
                 {

@@ -55,8 +55,11 @@ public sealed class WebhookEndpointEntity : ITableEntity
 
     public int MinScoreChange { get; set; }
 
-    /// <summary>"active", "paused" (by the partner), "disabled" (the receiver answered 410) or "failing" (an event ran out of attempts).</summary>
-    public string Status { get; set; } = WebhookStatuses.Active;
+    /// <summary>Stored as its <see cref="StoredNames"/> spelling ("active", "paused", "disabled", "failing").</summary>
+    public string Status { get => StoredNames.Of(EndpointStatus); set => EndpointStatus = StoredNames.Parse(value, WebhookEndpointStatus.Active); }
+
+    [IgnoreDataMember]
+    public WebhookEndpointStatus EndpointStatus { get; set; }
 
     public string StatusReason { get; set; } = string.Empty;
 
@@ -83,28 +86,51 @@ public sealed class WebhookEndpointEntity : ITableEntity
     public bool Wants(string type) => EventTypeList().Contains(type, StringComparer.Ordinal);
 }
 
-public static class WebhookStatuses
+/// <summary>Whether an endpoint gets its events.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<WebhookEndpointStatus>))]
+public enum WebhookEndpointStatus
 {
-    public const string Active = "active";
-    public const string Paused = "paused";
-    public const string Disabled = "disabled";
-    public const string Failing = "failing";
+    Active,
+
+    /// <summary>By the partner; events are held until it is resumed.</summary>
+    Paused,
+
+    /// <summary>The receiver answered 410 Gone; events are held until it is resumed.</summary>
+    Disabled,
+
+    /// <summary>An event ran out of attempts; deliveries go on, and the next success makes it active again.</summary>
+    Failing,
 }
 
-/// <summary>Where an event is in its delivery.</summary>
-public static class WebhookEventStates
+/// <summary>Where an event is in its delivery (stored in the event row's State).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<WebhookEventState>))]
+public enum WebhookEventState
 {
     /// <summary>Written to the outbox, not yet on the queue.</summary>
-    public const string Pending = "pending";
-    public const string Queued = "queued";
-    public const string Retrying = "retrying";
-    public const string Delivered = "delivered";
+    Pending,
+    Queued,
+    Retrying,
+    Delivered,
 
     /// <summary>Out of attempts (in the poison queue); replay sends it again.</summary>
-    public const string Failed = "failed";
+    Failed,
 
     /// <summary>Not sent because the endpoint is paused or disabled; resuming the endpoint sends it.</summary>
-    public const string Held = "held";
+    Held,
+}
+
+/// <summary>What one delivery attempt came to.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<WebhookAttemptOutcome>))]
+public enum WebhookAttemptOutcome
+{
+    Delivered,
+    Retrying,
+
+    /// <summary>Out of attempts.</summary>
+    Failed,
+
+    /// <summary>The receiver answered 410 Gone: the endpoint is disabled.</summary>
+    Disabled,
 }
 
 /// <summary>
@@ -140,7 +166,11 @@ public sealed class WebhookEventEntity : ITableEntity
 
     public DateTimeOffset? EnqueuedUtc { get; set; }
 
+    /// <summary>Its <see cref="WebhookEventState"/>, by its <see cref="StoredNames"/> spelling; none until first queued.</summary>
     public string? State { get; set; }
+
+    [IgnoreDataMember]
+    public WebhookEventState DeliveryState => StoredNames.Parse(State, WebhookEventState.Pending);
 
     public int? Attempts { get; set; }
 
@@ -177,8 +207,11 @@ public sealed class WebhookAttemptEntity : ITableEntity
     /// <summary>The HTTP status, or 0 when there was no answer (timeout, refused, reset, blocked address).</summary>
     public int StatusCode { get; set; }
 
-    /// <summary>"delivered", "retrying", "failed" (out of attempts) or "disabled" (410).</summary>
-    public string Outcome { get; set; } = string.Empty;
+    /// <summary>Stored as its <see cref="StoredNames"/> spelling ("delivered", "retrying", "failed", "disabled").</summary>
+    public string Outcome { get => StoredNames.Of(AttemptOutcome); set => AttemptOutcome = StoredNames.Parse(value, WebhookAttemptOutcome.Failed); }
+
+    [IgnoreDataMember]
+    public WebhookAttemptOutcome AttemptOutcome { get; set; }
 
     public double LatencyMs { get; set; }
 

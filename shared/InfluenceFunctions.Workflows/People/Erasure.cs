@@ -40,7 +40,15 @@ public sealed record ErasureStep(int RowsDeleted, int RowsRewritten);
 public sealed record ErasureSummary(ErasureStep FirstSweep, int EndpointsNotified, ErasureStep SecondSweep);
 
 /// <summary>What the person sees of their erasure.</summary>
-public sealed record ErasureStatus(string Status, DateTimeOffset RequestedUtc, DateTimeOffset? CompletedUtc);
+public sealed record ErasureStatus(ErasureState Status, DateTimeOffset RequestedUtc, DateTimeOffset? CompletedUtc);
+
+/// <summary>Where an erasure stands (stored in the erasure row's State as "erasing" or "erased").</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<ErasureState>))]
+public enum ErasureState
+{
+    Erasing,
+    Erased,
+}
 
 /// <summary>
 /// Erasure: sweep every table for the person's rows, tell subscribed partners (user.erased), wait for writes already in
@@ -111,8 +119,8 @@ public sealed class ErasureService(
     IOptions<PrivacyOptions> privacy,
     TimeProvider clock)
 {
-    private const string Pending = "erasing";
-    private const string Done = "erased";
+    private static readonly string Pending = StoredNames.Of(ErasureState.Erasing);
+    private static readonly string Done = StoredNames.Of(ErasureState.Erased);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public string TokenOf(string userId) => hasher.Hash("erasure\n" + userId).ToLowerInvariant();
@@ -292,7 +300,7 @@ public sealed class ErasureService(
     }
 
     private static ErasureStatus ToStatus(TableEntity row) =>
-        new(row.GetString("State"), row.GetDateTimeOffset("RequestedUtc") ?? DateTimeOffset.MinValue, row.GetDateTimeOffset("CompletedUtc"));
+        new(StoredNames.Parse(row.GetString("State"), ErasureState.Erasing), row.GetDateTimeOffset("RequestedUtc") ?? DateTimeOffset.MinValue, row.GetDateTimeOffset("CompletedUtc"));
 
     private async Task<(string UserId, List<Connection> Connections, DateTimeOffset RequestedUtc)?> PendingAsync(ErasureInput input, CancellationToken cancellationToken)
     {

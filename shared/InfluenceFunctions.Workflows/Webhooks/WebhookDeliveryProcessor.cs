@@ -7,6 +7,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.Domain.Webhooks;
 using InfluenceFunctions.Storage;
 using InfluenceFunctions.Storage.Webhooks;
@@ -82,15 +83,15 @@ public sealed partial class WebhookDeliveryProcessor(
             return DeliveryResult.Dropped; // The endpoint was deleted.
         }
 
-        if (row.State == WebhookEventStates.Delivered && !delivery.Replay)
+        if (row.DeliveryState == WebhookEventState.Delivered && !delivery.Replay)
         {
             return DeliveryResult.Dropped; // A duplicate message of a delivered event.
         }
 
         var now = clock.GetUtcNow();
-        if (endpoint.Status is WebhookStatuses.Paused or WebhookStatuses.Disabled)
+        if (endpoint.EndpointStatus is WebhookEndpointStatus.Paused or WebhookEndpointStatus.Disabled)
         {
-            await WriteStateAsync(row, new TableEntity(row.PartitionKey, row.RowKey) { ["State"] = WebhookEventStates.Held, ["EnqueuedUtc"] = row.EnqueuedUtc ?? now }, null, cancellationToken);
+            await WriteStateAsync(row, new TableEntity(row.PartitionKey, row.RowKey) { ["State"] = StoredNames.Of(WebhookEventState.Held), ["EnqueuedUtc"] = row.EnqueuedUtc ?? now }, null, cancellationToken);
             return DeliveryResult.Held;
         }
 
@@ -107,28 +108,28 @@ public sealed partial class WebhookDeliveryProcessor(
         if (attempt.StatusCode is >= 200 and < 300)
         {
             result = DeliveryResult.Delivered;
-            attempt.Outcome = WebhookEventStates.Delivered;
-            state["State"] = WebhookEventStates.Delivered;
+            attempt.AttemptOutcome = WebhookAttemptOutcome.Delivered;
+            state["State"] = StoredNames.Of(WebhookEventState.Delivered);
             state["DeliveredUtc"] = now;
-            if (endpoint.Status == WebhookStatuses.Failing)
+            if (endpoint.EndpointStatus == WebhookEndpointStatus.Failing)
             {
-                await SetEndpointStatusAsync(endpoint, WebhookStatuses.Active, string.Empty, cancellationToken);
+                await SetEndpointStatusAsync(endpoint, WebhookEndpointStatus.Active, string.Empty, cancellationToken);
             }
         }
         else if (attempt.StatusCode == (int)HttpStatusCode.Gone)
         {
             result = DeliveryResult.Disabled;
-            attempt.Outcome = WebhookStatuses.Disabled;
-            state["State"] = WebhookEventStates.Held;
-            await SetEndpointStatusAsync(endpoint, WebhookStatuses.Disabled, $"The receiver answered 410 Gone at {now:O}; resume the endpoint to deliver its held events.", cancellationToken);
+            attempt.AttemptOutcome = WebhookAttemptOutcome.Disabled;
+            state["State"] = StoredNames.Of(WebhookEventState.Held);
+            await SetEndpointStatusAsync(endpoint, WebhookEndpointStatus.Disabled, $"The receiver answered 410 Gone at {now:O}; resume the endpoint to deliver its held events.", cancellationToken);
         }
         else if (delivery.Attempt < options.Value.MaxAttempts)
         {
             result = DeliveryResult.Retrying;
             var delay = WebhookRetry.Delay(options.Value, delivery.Attempt, attempt.RetryAfter, Random.Shared.NextDouble());
-            attempt.Outcome = WebhookEventStates.Retrying;
+            attempt.AttemptOutcome = WebhookAttemptOutcome.Retrying;
             attempt.NextAttemptUtc = now + delay;
-            state["State"] = WebhookEventStates.Retrying;
+            state["State"] = StoredNames.Of(WebhookEventState.Retrying);
             state["NextAttemptUtc"] = now + delay;
             await WriteStateAsync(row, state, attempt, cancellationToken);
 
@@ -140,10 +141,10 @@ public sealed partial class WebhookDeliveryProcessor(
         else
         {
             result = DeliveryResult.Failed;
-            attempt.Outcome = WebhookEventStates.Failed;
-            state["State"] = WebhookEventStates.Failed;
+            attempt.AttemptOutcome = WebhookAttemptOutcome.Failed;
+            state["State"] = StoredNames.Of(WebhookEventState.Failed);
             await outbox.SendToPoisonAsync(delivery, cancellationToken);
-            await SetEndpointStatusAsync(endpoint, WebhookStatuses.Failing, $"Event {row.EventId} failed {delivery.Attempt} attempts (last: {Describe(attempt)}); it is in the poison queue and can be replayed.", cancellationToken);
+            await SetEndpointStatusAsync(endpoint, WebhookEndpointStatus.Failing, $"Event {row.EventId} failed {delivery.Attempt} attempts (last: {Describe(attempt)}); it is in the poison queue and can be replayed.", cancellationToken);
         }
 
         if (row.Type == WebhookEventTypes.UserErased && result is DeliveryResult.Delivered or DeliveryResult.Failed)
@@ -232,9 +233,9 @@ public sealed partial class WebhookDeliveryProcessor(
         await store.Events.SubmitTransactionAsync(actions, cancellationToken);
     }
 
-    private async Task SetEndpointStatusAsync(WebhookEndpointEntity endpoint, string status, string reason, CancellationToken cancellationToken)
+    private async Task SetEndpointStatusAsync(WebhookEndpointEntity endpoint, WebhookEndpointStatus status, string reason, CancellationToken cancellationToken)
     {
-        var update = new TableEntity(endpoint.PartitionKey, endpoint.RowKey) { ["Status"] = status, ["StatusReason"] = reason, ["UpdatedUtc"] = clock.GetUtcNow() };
+        var update = new TableEntity(endpoint.PartitionKey, endpoint.RowKey) { ["Status"] = StoredNames.Of(status), ["StatusReason"] = reason, ["UpdatedUtc"] = clock.GetUtcNow() };
         try
         {
             await store.Endpoints.UpdateEntityAsync(update, ETag.All, TableUpdateMode.Merge, cancellationToken);

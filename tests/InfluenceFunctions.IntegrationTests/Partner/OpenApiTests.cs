@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using InfluenceFunctions.Api.Http;
 using InfluenceFunctions.Api.Partner;
 using InfluenceFunctions.Api;
 using InfluenceFunctions.LocalHost;
@@ -13,6 +15,18 @@ namespace InfluenceFunctions.IntegrationTests.Partner;
 public sealed class OpenApiTests
 {
     private static readonly string[] Verbs = ["get", "put", "post", "delete", "patch", "head", "options"];
+
+    private static string FunctionsMetadataPath()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        return Path.Combine(RepoRoot.Find(), "functions", "InfluenceFunctions.Functions", "bin", configuration, "net10.0", "functions.metadata");
+    }
+
+    /// <summary>Each operation of the document: its verb in capitals, its path (relative to /api) and itself.</summary>
+    private static IEnumerable<(string Verb, string Path, JsonElement Operation)> Operations(JsonElement root) =>
+        root.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject()
+            .Where(o => Verbs.Contains(o.Name))
+            .Select(o => (o.Name.ToUpperInvariant(), path.Name, o.Value)));
 
     private static SortedSet<string> Documented()
     {
@@ -36,19 +50,19 @@ public sealed class OpenApiTests
     public void ShouldDocumentExactlyTheRoutesTheLocalHostServes()
     {
         var app = LocalApp.Build([], b => b.Configuration["LocalHost:RunSchedule"] = "false");
-        var served = new SortedSet<string>(
-            ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
-                .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/')}")),
-            StringComparer.Ordinal);
+        var served = new SortedSet<string>(ApiEndpoints.Of(app).SelectMany(ApiEndpoints.Operations), StringComparer.Ordinal);
         Assert.Equal(served, Documented());
+
+        // What the description leaves out is the reference page and its script, and nothing else.
+        var excluded = ApiEndpoints.All(app).Where(ApiEndpoints.IsExcluded).Select(ApiEndpoints.Path).ToList();
+        Assert.NotEmpty(excluded);
+        Assert.All(excluded, path => Assert.StartsWith("/api/docs", path, StringComparison.Ordinal));
     }
 
     [Fact]
     public void ShouldDocumentExactlyTheRoutesTheFunctionsAppServes()
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var path = Path.Combine(RepoRoot.Find(), "functions", "InfluenceFunctions.Functions", "bin", configuration, "net10.0", "functions.metadata");
-        using var metadata = JsonDocument.Parse(File.ReadAllText(path));
+        using var metadata = JsonDocument.Parse(File.ReadAllText(FunctionsMetadataPath()));
         var served = new SortedSet<string>(
             metadata.RootElement.EnumerateArray()
                 .Select(f => f.GetProperty("bindings").EnumerateArray().First())
@@ -56,6 +70,98 @@ public sealed class OpenApiTests
                 .SelectMany(b => b.GetProperty("methods").EnumerateArray().Select(m => $"{m.GetString()!.ToUpperInvariant()} /api/{b.GetProperty("route").GetString()}")),
             StringComparer.Ordinal);
         Assert.Equal(served, Documented());
+    }
+
+    [Fact]
+    public void ShouldNameEachOperationAfterTheFunctionThatServesIt()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(FunctionsMetadataPath()));
+        var functions = metadata.RootElement.EnumerateArray()
+            .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: f.GetProperty("bindings").EnumerateArray().First()))
+            .Where(f => f.Trigger.GetProperty("type").GetString() == "httpTrigger")
+            .SelectMany(f => f.Trigger.GetProperty("methods").EnumerateArray().Select(m => (Operation: $"{m.GetString()!.ToUpperInvariant()} /{f.Trigger.GetProperty("route").GetString()}", f.Name)))
+            .ToDictionary(f => f.Operation, f => f.Name, StringComparer.Ordinal);
+        using var document = JsonDocument.Parse(OpenApiHandler.Load());
+        var named = Operations(document.RootElement).ToDictionary(o => $"{o.Verb} {o.Path}", o => o.Operation.GetProperty("operationId").GetString()!, StringComparer.Ordinal);
+        Assert.NotEmpty(named);
+        Assert.Equal(functions.OrderBy(f => f.Key, StringComparer.Ordinal), named.OrderBy(n => n.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ShouldDescribeEveryOperationsParametersBodyAndAnswersWithProblemDetails()
+    {
+        var app = LocalApp.Build([], b => b.Configuration["LocalHost:RunSchedule"] = "false");
+        var bodyRoutes = new HashSet<string>(
+            ApiEndpoints.Of(app).Where(e => e.Metadata.GetMetadata<IJsonBodyMetadata>() is not null).SelectMany(ApiEndpoints.Operations),
+            StringComparer.Ordinal);
+        Assert.True(bodyRoutes.Count >= 8, $"only {bodyRoutes.Count} body routes");
+        using var document = JsonDocument.Parse(OpenApiHandler.Load());
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        var operations = Operations(document.RootElement).ToList();
+        Assert.Equal(ApiEndpoints.Of(app).SelectMany(ApiEndpoints.Operations).Count(), operations.Count);
+        foreach (var (verb, path, operation) in operations)
+        {
+            var label = $"{verb} /api{path}";
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), label);
+
+            // Every route parameter, described.
+            var parameters = operation.TryGetProperty("parameters", out var list) ? list.EnumerateArray().ToList() : [];
+            foreach (Match name in Regex.Matches(path, "{([^}]+)}"))
+            {
+                var parameter = parameters.SingleOrDefault(p => p.GetProperty("in").GetString() == "path" && p.GetProperty("name").GetString() == name.Groups[1].Value);
+                Assert.True(parameter.ValueKind == JsonValueKind.Object, $"{label}: no path parameter {name.Value}");
+                Assert.True(parameter.GetProperty("required").GetBoolean(), label);
+                Assert.False(string.IsNullOrWhiteSpace(parameter.GetProperty("description").GetString()), $"{label}: {name.Value} is not described");
+            }
+
+            // The JSON body of each route that reads one, with its schema; none where there is none.
+            if (bodyRoutes.Contains(label))
+            {
+                var reference = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
+                Assert.True(schemas.TryGetProperty(reference["#/components/schemas/".Length..], out var schema) && schema.GetProperty("properties").EnumerateObject().Any(), $"{label}: {reference}");
+            }
+            else
+            {
+                Assert.False(operation.TryGetProperty("requestBody", out _), $"{label} documents a body it does not read");
+            }
+
+            // A success, and each refusal as problem details, described.
+            var responses = operation.GetProperty("responses").EnumerateObject().ToDictionary(r => int.Parse(r.Name, System.Globalization.CultureInfo.InvariantCulture), r => r.Value);
+            Assert.Contains(responses.Keys, status => status is >= 200 and < 300);
+            Assert.All(responses, r => Assert.False(string.IsNullOrWhiteSpace(r.Value.GetProperty("description").GetString()), $"{label} {r.Key}"));
+            foreach (var (status, response) in responses.Where(r => r.Key >= 400))
+            {
+                var problem = response.GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString();
+                Assert.True(problem is "#/components/schemas/ProblemDetails" or "#/components/schemas/HttpValidationProblemDetails", $"{label} {status}: {problem}");
+            }
+
+            var scheme = operation.GetProperty("security").EnumerateArray().SelectMany(s => s.EnumerateObject().Select(p => p.Name)).SingleOrDefault();
+            int[] refusals = scheme switch
+            {
+                "apiKey" => [401, 429],
+                "functionKey" => [401],
+                "userToken" => [401, 403],
+                _ => [],
+            };
+            Assert.All(refusals.Concat(bodyRoutes.Contains(label) ? [400, 413, 415] : []), status => Assert.True(responses.ContainsKey(status), $"{label} does not document {status}"));
+        }
+    }
+
+    [Fact]
+    public void ShouldDeclareEveryBodyReaderOnTheRouteThatReadsWithIt()
+    {
+        // A handler reads its body with a static JsonBody; the route declaring it is what the document and the body
+        // tests see. A reader no route declares would be a body route they both miss.
+        var readers = typeof(InfluenceApi).Assembly.GetTypes()
+            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static))
+            .Where(f => f.FieldType.IsGenericType && f.FieldType.GetGenericTypeDefinition() == typeof(JsonBody<>))
+            .Select(f => (IJsonBodyMetadata)f.GetValue(null)!)
+            .ToList();
+        Assert.True(readers.Count >= 8, $"only {readers.Count} body readers");
+        var app = LocalApp.Build([], b => b.Configuration["LocalHost:RunSchedule"] = "false");
+        var declared = ApiEndpoints.Of(app).Select(e => e.Metadata.GetMetadata<IJsonBodyMetadata>()).OfType<IJsonBodyMetadata>().ToList();
+        Assert.All(readers, reader => Assert.Single(declared, d => ReferenceEquals(d, reader)));
+        Assert.Equal(readers.Count, declared.Count);
     }
 
     [Fact]
@@ -88,5 +194,36 @@ public sealed class OpenApiServedTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(OpenApiHandler.Load(), await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ShouldServeTheApiReferencePageItsScriptsAndTheDocumentFromThisHost()
+    {
+        await using var host = await TestHost.StartAsync(azurite, PartnerApiTests.Now);
+        using var bare = host.Bare();
+        using var page = await bare.GetAsync("/api/docs");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+
+        // No internet where it may run, and no third party told who reads the docs: every script is this host's.
+        var scripts = Regex.Matches(html, "<script[^>]*\\ssrc=\"([^\"]+)\"").Select(m => new Uri(page.RequestMessage!.RequestUri!, m.Groups[1].Value)).ToList();
+        Assert.Equal(2, scripts.Count); // The reference itself and its start-up module.
+        foreach (var script in scripts)
+        {
+            Assert.Equal(bare.BaseAddress!.Authority, script.Authority);
+            using var answer = await bare.GetAsync(script);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Contains("javascript", answer.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+            Assert.True((await answer.Content.ReadAsByteArrayAsync()).Length > 1000, $"{script} is nearly empty");
+        }
+
+        // The document it reads: its start-up module resolves a relative source against the site's root.
+        var source = Regex.Match(html, "\"sources\":\\[\\{[^\\]]*\"url\":\"([^\"]+)\"").Groups[1].Value;
+        Assert.False(Uri.IsWellFormedUriString(source, UriKind.Absolute), source);
+        using var document = await bare.GetAsync("/" + source.TrimStart('/'));
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        Assert.Equal(OpenApiHandler.Load(), await document.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("\"telemetry\":true", html, StringComparison.Ordinal);
     }
 }

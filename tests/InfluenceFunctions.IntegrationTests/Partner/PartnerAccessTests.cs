@@ -21,8 +21,8 @@ public sealed class PartnerAccessTests(AzuriteFixture azurite)
 {
     /// <summary>Every route the local host serves, with a concrete URL: path parameters filled with an existing user, day or key id.</summary>
     internal static IEnumerable<(string Method, string Url)> ServedRoutes(TestHost host) =>
-        ((IEndpointRouteBuilder)host.App).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
-            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))
+        ApiEndpoints.Of(host.App)
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (m, ApiEndpoints.Path(e))))
             .Select(r => (r.Item1, r.Item2.Replace("{userId}", "u001", StringComparison.Ordinal).Replace("{day}", "2026-11-27", StringComparison.Ordinal)
                 .Replace("{keyId}", "0123456789ab", StringComparison.Ordinal).Replace("{batchId}", "b1", StringComparison.Ordinal).Replace("{version}", "v1", StringComparison.Ordinal)));
 

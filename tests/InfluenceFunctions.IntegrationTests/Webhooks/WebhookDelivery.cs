@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.Storage.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -31,7 +32,7 @@ public static class WebhookDelivery
             }
 
             var queued = (await store.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
-            if (states.Count > 0 && states.TrueForAll(s => s == WebhookEventStates.Delivered) && queued == 0)
+            if (states.Count > 0 && states.TrueForAll(s => s == StoredNames.Of(WebhookEventState.Delivered)) && queued == 0)
             {
                 return;
             }

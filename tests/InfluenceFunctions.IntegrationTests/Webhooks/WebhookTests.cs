@@ -64,7 +64,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
         var store = host.Services.GetRequiredService<WebhookStore>();
         await WaitUntilAsync(() => ids.All(receiver.Accepted.ContainsKey), TimeSpan.FromMinutes(3), () => $"{receiver.Accepted.Count}/{ids.Count} accepted");
         await WaitUntilAsync(
-            async () => (await Task.WhenAll(ids.Select(id => store.GetEventAsync(endpointId, id, CancellationToken.None)))).All(e => e!.State == WebhookEventStates.Delivered),
+            async () => (await Task.WhenAll(ids.Select(id => store.GetEventAsync(endpointId, id, CancellationToken.None)))).All(e => e!.DeliveryState == WebhookEventState.Delivered),
             TimeSpan.FromMinutes(1),
             () => "every event row delivered");
 
@@ -143,7 +143,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
         var ids = await WriteSyntheticEventsAsync(host, endpointId, 5);
         await WaitUntilAsync(async () => (await host.GetJsonAsync($"/api/v1/webhooks/endpoints/{endpointId}")).GetProperty("status").GetString() == "disabled", TimeSpan.FromSeconds(30));
         var store = host.Services.GetRequiredService<WebhookStore>();
-        await WaitUntilAsync(async () => (await Task.WhenAll(ids.Select(id => store.GetEventAsync(endpointId, id, CancellationToken.None)))).All(e => e!.State == WebhookEventStates.Held), TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(async () => (await Task.WhenAll(ids.Select(id => store.GetEventAsync(endpointId, id, CancellationToken.None)))).All(e => e!.DeliveryState == WebhookEventState.Held), TimeSpan.FromSeconds(30));
         Assert.Empty(receiver.Accepted);
 
         gone = false;
@@ -166,7 +166,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
         var id = (await WriteSyntheticEventsAsync(host, endpointId, 1)).Single();
         await WaitUntilAsync(async () => (await host.GetJsonAsync($"/api/v1/webhooks/endpoints/{endpointId}")).GetProperty("status").GetString() == "failing", TimeSpan.FromSeconds(30));
         var store = host.Services.GetRequiredService<WebhookStore>();
-        Assert.Equal(WebhookEventStates.Failed, (await store.GetEventAsync(endpointId, id, CancellationToken.None))!.State);
+        Assert.Equal(WebhookEventState.Failed, (await store.GetEventAsync(endpointId, id, CancellationToken.None))!.DeliveryState);
         Assert.Equal(3, receiver.Requests[id]);
         var poisoned = (await store.PoisonQueue.PeekMessagesAsync(10)).Value;
         Assert.Contains(poisoned, m => m.MessageText.Contains(id, StringComparison.Ordinal));
