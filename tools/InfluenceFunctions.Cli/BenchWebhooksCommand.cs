@@ -71,14 +71,14 @@ internal static class BenchWebhooksCommand
         var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var http = new HttpClient { BaseAddress = new Uri(address) };
         http.DefaultRequestHeaders.Add(PartnerGate.KeyHeader, apiKey);
-        using var created = await http.PostAsJsonAsync("/api/v1/webhooks/endpoints", new { url = hookUrl, eventTypes = new[] { WebhookEventTypes.ScoreChanged } });
+        using var created = await http.PostAsJsonAsync("/api/v1/webhooks/endpoints", new { url = hookUrl, eventTypes = new[] { WebhookEventType.ScoreChanged.Name() } });
         var endpoint = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("endpoint").GetProperty("id").GetString()!;
         var keyId = (await services.GetRequiredService<WebhookStore>().ListEndpointsAsync(null, CancellationToken.None)).Single().PartnerId;
 
         var day = environment.Night;
         var outbox = services.GetRequiredService<WebhookOutbox>();
-        var rows = Enumerable.Range(0, events).Select(i => new OutboxEvent(keyId, endpoint, WebhookEventIds.For(day, $"user{i}", WebhookEventTypes.ScoreChanged, endpoint), WebhookEventTypes.ScoreChanged, $"user{i}",
-            WebhookOutbox.Payload(WebhookEventTypes.ScoreChanged, DateTimeOffset.UtcNow, new { userId = $"user{i}", day, previousScore = 40, score = 47, change = 7 }))).ToList();
+        var rows = Enumerable.Range(0, events).Select(i => new OutboxEvent(keyId, endpoint, WebhookEventIds.For(day, $"user{i}", WebhookEventType.ScoreChanged.Name(), endpoint), WebhookEventType.ScoreChanged, $"user{i}",
+            WebhookOutbox.Payload(WebhookEventType.ScoreChanged, DateTimeOffset.UtcNow, new { userId = $"user{i}", day, previousScore = 40, score = 47, change = 7 }))).ToList();
         var watch = Stopwatch.StartNew();
         await outbox.WriteAsync(rows, CancellationToken.None);
         var written = watch.Elapsed;

@@ -75,12 +75,12 @@ public sealed partial class WebhookEndpointHandler(
         var types = input.EventTypes ?? [];
         if (types.Count == 0)
         {
-            errors["eventTypes"] = ["Name at least one event type. Known: " + string.Join(", ", WebhookEventTypes.All) + "."];
+            errors["eventTypes"] = ["Name at least one event type. Known: " + string.Join(", ", WebhookEventTypes.Names) + "."];
         }
         else if (types.Any(t => t is null || !WebhookEventTypes.IsKnown(t)))
         {
             var unknown = types.First(t => t is null || !WebhookEventTypes.IsKnown(t));
-            errors["eventTypes"] = [$"Unknown event type '{PartnerInput.Printable(unknown ?? "null")}'. Known: {string.Join(", ", WebhookEventTypes.All)}."];
+            errors["eventTypes"] = [$"Unknown event type '{PartnerInput.Printable(unknown ?? "null")}'. Known: {string.Join(", ", WebhookEventTypes.Names)}."];
         }
 
         var userIds = input.Filters?.UserIds ?? [];

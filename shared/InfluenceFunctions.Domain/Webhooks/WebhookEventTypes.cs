@@ -5,23 +5,47 @@ using System.Text.RegularExpressions;
 
 namespace InfluenceFunctions.Domain.Webhooks;
 
-/// <summary>The event types a partner can subscribe to.</summary>
+/// <summary>The event types a partner can subscribe to; on the wire and in rows each is its dotted name (<see cref="WebhookEventTypes.Name"/>).</summary>
+public enum WebhookEventType
+{
+    ScoreChanged,
+    ScoreMilestone,
+    TopicGained,
+    TopicLost,
+    RecalculationCompleted,
+    ModelVersionChanged,
+    UserErased,
+}
+
+/// <summary>The wire names of <see cref="WebhookEventType"/> ("score.changed", ...) and the rules that go with them.</summary>
 public static class WebhookEventTypes
 {
-    public const string ScoreChanged = "score.changed";
-    public const string ScoreMilestone = "score.milestone";
-    public const string TopicGained = "topic.gained";
-    public const string TopicLost = "topic.lost";
-    public const string RecalculationCompleted = "recalculation.completed";
-    public const string ModelVersionChanged = "model.version.changed";
-    public const string UserErased = "user.erased";
+    private static readonly Dictionary<string, WebhookEventType> ByName = Enum.GetValues<WebhookEventType>().ToDictionary(Name, StringComparer.Ordinal);
 
-    public static IReadOnlyList<string> All { get; } = [ScoreChanged, ScoreMilestone, TopicGained, TopicLost, RecalculationCompleted, ModelVersionChanged, UserErased];
+    public static IReadOnlyList<WebhookEventType> All { get; } = Enum.GetValues<WebhookEventType>();
+
+    /// <summary>Every wire name, for messages that list what is known.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(Name)];
 
     /// <summary>The scores a score.milestone event is about, crossed either way.</summary>
     public static IReadOnlyList<int> Milestones { get; } = [25, 50, 75, 90];
 
-    public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);
+    /// <summary>The dotted name partners subscribe with and receive (stored in rows and hashed into event ids).</summary>
+    public static string Name(this WebhookEventType type) => type switch
+    {
+        WebhookEventType.ScoreChanged => "score.changed",
+        WebhookEventType.ScoreMilestone => "score.milestone",
+        WebhookEventType.TopicGained => "topic.gained",
+        WebhookEventType.TopicLost => "topic.lost",
+        WebhookEventType.RecalculationCompleted => "recalculation.completed",
+        WebhookEventType.ModelVersionChanged => "model.version.changed",
+        WebhookEventType.UserErased => "user.erased",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown webhook event type."),
+    };
+
+    public static bool TryParse(string? name, out WebhookEventType type) => ByName.TryGetValue(name ?? string.Empty, out type);
+
+    public static bool IsKnown(string? name) => TryParse(name, out _);
 
     /// <summary>The milestones crossed between two scores (empty when none): up when previous &lt; m &lt;= current, down when current &lt; m &lt;= previous.</summary>
     public static IReadOnlyList<int> Crossed(int previous, int current) =>
@@ -36,6 +60,8 @@ public static class WebhookEventTypes
 public static partial class WebhookEventIds
 {
     public const string Prefix = "evt_";
+
+    public static string For(DateOnly day, string subject, WebhookEventType type, string endpointId) => For(day, subject, type.Name(), endpointId);
 
     public static string For(DateOnly day, string subject, string type, string endpointId)
     {

@@ -9,7 +9,7 @@ using InfluenceFunctions.Storage;
 namespace InfluenceFunctions.Storage.Webhooks;
 
 /// <summary>An event for one endpoint, as the emitters make it.</summary>
-public sealed record OutboxEvent(string PartnerId, string EndpointId, string EventId, string Type, string Subject, string Payload);
+public sealed record OutboxEvent(string PartnerId, string EndpointId, string EventId, WebhookEventType Type, string Subject, string Payload);
 
 /// <summary>What goes on the delivery queue: a reference to the outbox row, and which attempt this is.</summary>
 public sealed record WebhookDelivery(string PartnerId, string EndpointId, string EventId, int Attempt, bool Replay = false)
@@ -42,8 +42,8 @@ public sealed partial class WebhookOutbox(WebhookStore store, TimeProvider clock
     public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>The Standard Webhooks body: {"type", "timestamp", "data"}.</summary>
-    public static string Payload(string type, DateTimeOffset timestamp, object data) =>
-        JsonSerializer.Serialize(new { type, timestamp = timestamp.UtcDateTime, data }, PayloadJson);
+    public static string Payload(WebhookEventType type, DateTimeOffset timestamp, object data) =>
+        JsonSerializer.Serialize(new { type = type.Name(), timestamp = timestamp.UtcDateTime, data }, PayloadJson);
 
     /// <summary>
     /// Writes events whose payload is a function of their id (a night's score events): merge of the payload columns
@@ -193,7 +193,7 @@ public sealed partial class WebhookOutbox(WebhookStore store, TimeProvider clock
     private static TableEntity Row(OutboxEvent e) => new(e.EndpointId, e.EventId)
     {
         ["PartnerId"] = e.PartnerId,
-        ["Type"] = e.Type,
+        ["Type"] = e.Type.Name(),
         ["Subject"] = e.Subject,
         ["Payload"] = e.Payload,
     };
@@ -205,7 +205,7 @@ public sealed partial class WebhookOutbox(WebhookStore store, TimeProvider clock
 /// <summary>Builds outbox events with ids that are deterministic per (night, subject, type, endpoint), so a re-run writes the same rows.</summary>
 public static class OutboxEvents
 {
-    public static OutboxEvent For(WebhookEndpointEntity endpoint, DateOnly day, string subject, string type, DateTimeOffset occurred, object data)
+    public static OutboxEvent For(WebhookEndpointEntity endpoint, DateOnly day, string subject, WebhookEventType type, DateTimeOffset occurred, object data)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         return new(endpoint.PartnerId, endpoint.EndpointId, WebhookEventIds.For(day, subject, type, endpoint.EndpointId), type, subject, WebhookOutbox.Payload(type, occurred, data));

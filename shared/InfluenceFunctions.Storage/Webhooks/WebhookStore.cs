@@ -83,7 +83,7 @@ public sealed class WebhookEndpointEntity : ITableEntity
 
     public IReadOnlyList<string> TopicList() => JsonSerializer.Deserialize<List<string>>(Topics) ?? [];
 
-    public bool Wants(string type) => EventTypeList().Contains(type, StringComparer.Ordinal);
+    public bool Wants(WebhookEventType type) => EventTypeList().Contains(type.Name(), StringComparer.Ordinal);
 }
 
 /// <summary>Whether an endpoint gets its events.</summary>
@@ -159,6 +159,14 @@ public sealed class WebhookEventEntity : ITableEntity
 
     public string Type { get; set; } = string.Empty;
 
+    /// <summary><see cref="Type"/> as its enum (the stored column is the wire name).</summary>
+    [IgnoreDataMember]
+    public WebhookEventType EventType
+    {
+        get => WebhookEventTypes.TryParse(Type, out var type) ? type : throw new InvalidOperationException($"Unknown stored event type '{Type}'.");
+        set => Type = value.Name();
+    }
+
     public string Subject { get; set; } = string.Empty;
 
     /// <summary>The Standard Webhooks body: {"type", "timestamp", "data"}.</summary>
@@ -199,6 +207,14 @@ public sealed class WebhookAttemptEntity : ITableEntity
     public string EventId { get; set; } = string.Empty;
 
     public string Type { get; set; } = string.Empty;
+
+    /// <summary><see cref="Type"/> as its enum (the stored column is the wire name).</summary>
+    [IgnoreDataMember]
+    public WebhookEventType EventType
+    {
+        get => WebhookEventTypes.TryParse(Type, out var type) ? type : throw new InvalidOperationException($"Unknown stored event type '{Type}'.");
+        set => Type = value.Name();
+    }
 
     public int Attempt { get; set; }
 

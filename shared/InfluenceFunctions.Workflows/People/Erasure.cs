@@ -232,8 +232,8 @@ public sealed class ErasureService(
         var endpoints = await webhooks.ListEndpointsAsync(null, cancellationToken);
         var day = DateOnly.FromDateTime(pending.RequestedUtc.UtcDateTime);
         var events = endpoints
-            .Where(e => e.Wants(WebhookEventTypes.UserErased) && (e.UserIdList().Count == 0 || e.UserIdList().Contains(pending.UserId)))
-            .Select(e => OutboxEvents.For(e, day, "erasure:" + input.Token, WebhookEventTypes.UserErased, pending.RequestedUtc, new { userId = pending.UserId, requestedUtc = pending.RequestedUtc }))
+            .Where(e => e.Wants(WebhookEventType.UserErased) && (e.UserIdList().Count == 0 || e.UserIdList().Contains(pending.UserId)))
+            .Select(e => OutboxEvents.For(e, day, "erasure:" + input.Token, WebhookEventType.UserErased, pending.RequestedUtc, new { userId = pending.UserId, requestedUtc = pending.RequestedUtc }))
             .ToList();
         await outbox.PublishAsync(events, cancellationToken);
         foreach (var endpoint in endpoints.Where(e => e.UserIdList().Contains(pending.UserId)))

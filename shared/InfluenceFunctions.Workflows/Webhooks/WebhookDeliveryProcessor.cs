@@ -147,10 +147,10 @@ public sealed partial class WebhookDeliveryProcessor(
             await SetEndpointStatusAsync(endpoint, WebhookEndpointStatus.Failing, $"Event {row.EventId} failed {delivery.Attempt} attempts (last: {Describe(attempt)}); it is in the poison queue and can be replayed.", cancellationToken);
         }
 
-        if (row.Type == WebhookEventTypes.UserErased && result is DeliveryResult.Delivered or DeliveryResult.Failed)
+        if (row.EventType == WebhookEventType.UserErased && result is DeliveryResult.Delivered or DeliveryResult.Failed)
         {
             // The one event that must name an erased person: once delivered (or given up on) it no longer does.
-            state["Payload"] = WebhookOutbox.Payload(row.Type, now, new { redacted = true });
+            state["Payload"] = WebhookOutbox.Payload(row.EventType, now, new { redacted = true });
         }
 
         await WriteStateAsync(row, state, attempt, cancellationToken);

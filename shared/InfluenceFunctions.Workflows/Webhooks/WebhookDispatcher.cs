@@ -32,7 +32,7 @@ public sealed partial class WebhookDispatcher(WebhookStore store, WebhookOutbox 
         var endpoints = await store.ListEndpointsAsync(null, cancellationToken);
         var completed = new DateTimeOffset(summary.Day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         await outbox.AddIfAbsentAsync(
-            endpoints.Where(e => e.Wants(WebhookEventTypes.RecalculationCompleted)).Select(e => OutboxEvents.For(e, summary.Day, "run", WebhookEventTypes.RecalculationCompleted, completed, new
+            endpoints.Where(e => e.Wants(WebhookEventType.RecalculationCompleted)).Select(e => OutboxEvents.For(e, summary.Day, "run", WebhookEventType.RecalculationCompleted, completed, new
             {
                 day = summary.Day,
                 modelVersion = summary.ModelVersion,
@@ -62,8 +62,8 @@ public sealed partial class WebhookDispatcher(WebhookStore store, WebhookOutbox 
     public async Task<int> AnnounceAsync(string liveVersion, string nextVersion, DateOnly reportDay, ShadowDiffReport report, DateTimeOffset now, DateTimeOffset? plannedSwitchUtc, string? note, CancellationToken cancellationToken)
     {
         await store.CreateIfNotExistsAsync(cancellationToken);
-        var endpoints = (await store.ListEndpointsAsync(null, cancellationToken)).Where(e => e.Wants(WebhookEventTypes.ModelVersionChanged)).ToList();
-        var events = endpoints.Select(e => OutboxEvents.For(e, reportDay, "model:" + nextVersion, WebhookEventTypes.ModelVersionChanged, now, new
+        var endpoints = (await store.ListEndpointsAsync(null, cancellationToken)).Where(e => e.Wants(WebhookEventType.ModelVersionChanged)).ToList();
+        var events = endpoints.Select(e => OutboxEvents.For(e, reportDay, "model:" + nextVersion, WebhookEventType.ModelVersionChanged, now, new
         {
             currentVersion = liveVersion,
             nextVersion,

@@ -25,7 +25,7 @@ public sealed class WebhookEventStep(WebhookStore store, WebhookOutbox outbox) :
 
     private (string RunId, long LoadedTicks, Task<IReadOnlyList<WebhookEndpointEntity>> Loaded) endpointCache = (string.Empty, 0, Task.FromResult<IReadOnlyList<WebhookEndpointEntity>>([]));
 
-    private static readonly string[] UserEventTypes = [WebhookEventTypes.ScoreChanged, WebhookEventTypes.ScoreMilestone, WebhookEventTypes.TopicGained, WebhookEventTypes.TopicLost];
+    private static readonly WebhookEventType[] UserEventTypes = [WebhookEventType.ScoreChanged, WebhookEventType.ScoreMilestone, WebhookEventType.TopicGained, WebhookEventType.TopicLost];
 
     public async Task RunAsync(ShardPassContext context, CancellationToken cancellationToken)
     {
@@ -53,9 +53,9 @@ public sealed class WebhookEventStep(WebhookStore store, WebhookOutbox outbox) :
             foreach (var endpoint in endpoints.Where(e => e.MatchesUser(user.UserId)))
             {
                 var change = score - previous;
-                if (endpoint.Row.Wants(WebhookEventTypes.ScoreChanged) && change != 0 && Math.Abs(change) >= endpoint.Row.MinScoreChange)
+                if (endpoint.Row.Wants(WebhookEventType.ScoreChanged) && change != 0 && Math.Abs(change) >= endpoint.Row.MinScoreChange)
                 {
-                    events.Add(OutboxEvents.For(endpoint.Row, day, user.UserId, WebhookEventTypes.ScoreChanged, occurred, new
+                    events.Add(OutboxEvents.For(endpoint.Row, day, user.UserId, WebhookEventType.ScoreChanged, occurred, new
                     {
                         userId = user.UserId,
                         day = day,
@@ -67,9 +67,9 @@ public sealed class WebhookEventStep(WebhookStore store, WebhookOutbox outbox) :
                     }));
                 }
 
-                if (endpoint.Row.Wants(WebhookEventTypes.ScoreMilestone) && crossed.Count > 0)
+                if (endpoint.Row.Wants(WebhookEventType.ScoreMilestone) && crossed.Count > 0)
                 {
-                    events.Add(OutboxEvents.For(endpoint.Row, day, user.UserId, WebhookEventTypes.ScoreMilestone, occurred, new
+                    events.Add(OutboxEvents.For(endpoint.Row, day, user.UserId, WebhookEventType.ScoreMilestone, occurred, new
                     {
                         userId = user.UserId,
                         day = day,
@@ -83,11 +83,11 @@ public sealed class WebhookEventStep(WebhookStore store, WebhookOutbox outbox) :
             }
         }
 
-        if (endpoints.Any(e => e.Row.Wants(WebhookEventTypes.TopicGained) || e.Row.Wants(WebhookEventTypes.TopicLost)))
+        if (endpoints.Any(e => e.Row.Wants(WebhookEventType.TopicGained) || e.Row.Wants(WebhookEventType.TopicLost)))
         {
             foreach (var group in context.TopicChanges.GroupBy(c => (c.UserId, c.Gained)))
             {
-                var type = group.Key.Gained ? WebhookEventTypes.TopicGained : WebhookEventTypes.TopicLost;
+                var type = group.Key.Gained ? WebhookEventType.TopicGained : WebhookEventType.TopicLost;
                 foreach (var endpoint in endpoints.Where(e => e.Row.Wants(type) && e.MatchesUser(group.Key.UserId)))
                 {
                     var matching = group.Where(c => endpoint.MatchesTopic(c.Topic)).OrderBy(c => c.Topic, StringComparer.Ordinal).ToList();

@@ -43,7 +43,7 @@ public sealed class ErasureTests(AzuriteFixture azurite)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var host = await TestHost.StartAsync(azurite, Now, Settings());
-        using (var register = await host.Http.PostAsJsonAsync("/api/v1/webhooks/endpoints", new { url = receiver.Url, eventTypes = new[] { WebhookEventTypes.ScoreChanged, WebhookEventTypes.UserErased }, filters = new { userIds = new[] { "u010", "u011" } } }))
+        using (var register = await host.Http.PostAsJsonAsync("/api/v1/webhooks/endpoints", new { url = receiver.Url, eventTypes = new[] { WebhookEventType.ScoreChanged.Name(), WebhookEventType.UserErased.Name() }, filters = new { userIds = new[] { "u010", "u011" } } }))
         {
             Assert.Equal(HttpStatusCode.Created, register.StatusCode);
             receiver.Secrets.Add((await register.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!);

@@ -76,10 +76,10 @@ public sealed class TopicEventTests(AzuriteFixture azurite)
 
         var expected = new Dictionary<string, (string Type, string User, string[] Topics)>(StringComparer.Ordinal)
         {
-            [Id(Night2, "u010", WebhookEventTypes.TopicGained, all)] = (WebhookEventTypes.TopicGained, "u010", ["wine"]),
-            [Id(Night2, "u012", WebhookEventTypes.TopicLost, all)] = (WebhookEventTypes.TopicLost, "u012", ["vodka"]),
-            [Id(Night2, "u010", WebhookEventTypes.TopicGained, wineOnly)] = (WebhookEventTypes.TopicGained, "u010", ["wine"]),
-            [Id(Night2, "u012", WebhookEventTypes.TopicLost, onlyU012)] = (WebhookEventTypes.TopicLost, "u012", ["vodka"]),
+            [Id(Night2, "u010", WebhookEventType.TopicGained.Name(), all)] = (WebhookEventType.TopicGained.Name(), "u010", ["wine"]),
+            [Id(Night2, "u012", WebhookEventType.TopicLost.Name(), all)] = (WebhookEventType.TopicLost.Name(), "u012", ["vodka"]),
+            [Id(Night2, "u010", WebhookEventType.TopicGained.Name(), wineOnly)] = (WebhookEventType.TopicGained.Name(), "u010", ["wine"]),
+            [Id(Night2, "u012", WebhookEventType.TopicLost.Name(), onlyU012)] = (WebhookEventType.TopicLost.Name(), "u012", ["vodka"]),
         };
         await AssertDeliveredExactlyAsync(host, receiver, [all, wineOnly, onlyU012], expected);
 
@@ -104,8 +104,8 @@ public sealed class TopicEventTests(AzuriteFixture azurite)
             },
         });
         await host.RunNightAsync(Night3);
-        expected[Id(Night3, "u010", WebhookEventTypes.TopicLost, all)] = (WebhookEventTypes.TopicLost, "u010", ["wine"]);
-        expected[Id(Night3, "u010", WebhookEventTypes.TopicLost, wineOnly)] = (WebhookEventTypes.TopicLost, "u010", ["wine"]);
+        expected[Id(Night3, "u010", WebhookEventType.TopicLost.Name(), all)] = (WebhookEventType.TopicLost.Name(), "u010", ["wine"]);
+        expected[Id(Night3, "u010", WebhookEventType.TopicLost.Name(), wineOnly)] = (WebhookEventType.TopicLost.Name(), "u010", ["wine"]);
         await AssertDeliveredExactlyAsync(host, receiver, [all, wineOnly, onlyU012], expected);
         Assert.All(receiver.AcceptedCount.Values, n => Assert.Equal(1, n));
     }
@@ -198,7 +198,7 @@ public sealed class TopicEventTests(AzuriteFixture azurite)
         using var response = await host.Http.PostAsJsonAsync("/api/v1/webhooks/endpoints", new
         {
             url = receiver.Url,
-            eventTypes = new[] { WebhookEventTypes.TopicGained, WebhookEventTypes.TopicLost },
+            eventTypes = new[] { WebhookEventType.TopicGained.Name(), WebhookEventType.TopicLost.Name() },
             filters = new { topics, userIds },
         });
         var text = await response.Content.ReadAsStringAsync();

@@ -41,13 +41,13 @@ public sealed class WebhookTests(AzuriteFixture azurite)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var host = await TestHost.StartAsync(azurite, Now, Fast());
-        var (endpointId, secret) = await RegisterAsync(host, receiver.Url, [WebhookEventTypes.ScoreChanged]);
+        var (endpointId, secret) = await RegisterAsync(host, receiver.Url, [WebhookEventType.ScoreChanged.Name()]);
         receiver.Secrets.Add(secret);
 
         // Each event fails its own way first: 500 twice, a timeout, a dropped connection, 429 with Retry-After; some never
         // fail. The way is fixed by the event's index (not a per-process string hash), so every kind is always present.
         var ways = new[] { Answer.Ok, Answer.ServerError, Answer.Timeout, Answer.Drop, Answer.TooManyRequests };
-        var wayOf = Enumerable.Range(0, 40).ToDictionary(i => WebhookEventIds.For(Night, $"user{i}", WebhookEventTypes.ScoreChanged, endpointId), i => ways[i % ways.Length], StringComparer.Ordinal);
+        var wayOf = Enumerable.Range(0, 40).ToDictionary(i => WebhookEventIds.For(Night, $"user{i}", WebhookEventType.ScoreChanged.Name(), endpointId), i => ways[i % ways.Length], StringComparer.Ordinal);
         receiver.Plan = (id, attempt) => wayOf[id] switch
         {
             Answer.ServerError when attempt <= 2 => Answer.ServerError,
@@ -88,7 +88,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var host = await TestHost.StartAsync(azurite, Now, Fast());
-        var (endpointId, secret) = await RegisterAsync(host, receiver.Url, [WebhookEventTypes.ScoreChanged, WebhookEventTypes.ScoreMilestone, WebhookEventTypes.RecalculationCompleted], minScoreChange: 1);
+        var (endpointId, secret) = await RegisterAsync(host, receiver.Url, [WebhookEventType.ScoreChanged.Name(), WebhookEventType.ScoreMilestone.Name(), WebhookEventType.RecalculationCompleted.Name()], minScoreChange: 1);
         receiver.Secrets.Add(secret);
         await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(30, Night, 30));
         await host.PutMembersBatchAsync("late", SmallPopulation.Batch(10, Night, 3, firstUser: 40)); // New accounts: their scores move a lot.
@@ -97,15 +97,15 @@ public sealed class WebhookTests(AzuriteFixture azurite)
         await host.RunNightAsync(Night);
 
         // What should have been sent, from the score rows themselves.
-        var expected = new HashSet<string>(StringComparer.Ordinal) { WebhookEventIds.For(Night.AddDays(-1), "run", WebhookEventTypes.RecalculationCompleted, endpointId), WebhookEventIds.For(Night, "run", WebhookEventTypes.RecalculationCompleted, endpointId) };
+        var expected = new HashSet<string>(StringComparer.Ordinal) { WebhookEventIds.For(Night.AddDays(-1), "run", WebhookEventType.RecalculationCompleted.Name(), endpointId), WebhookEventIds.For(Night, "run", WebhookEventType.RecalculationCompleted.Name(), endpointId) };
         await foreach (var row in host.Tables.Scores.QueryAsync<Storage.ScoreEntity>())
         {
             if (row.Current.Score is { } score && row.PrevDay.Length > 0 && row.Previous.Score is { } previous && score != previous)
             {
-                expected.Add(WebhookEventIds.For(Night, row.RowKey, WebhookEventTypes.ScoreChanged, endpointId));
+                expected.Add(WebhookEventIds.For(Night, row.RowKey, WebhookEventType.ScoreChanged.Name(), endpointId));
                 if (WebhookEventTypes.Crossed(previous, score).Count > 0)
                 {
-                    expected.Add(WebhookEventIds.For(Night, row.RowKey, WebhookEventTypes.ScoreMilestone, endpointId));
+                    expected.Add(WebhookEventIds.For(Night, row.RowKey, WebhookEventType.ScoreMilestone.Name(), endpointId));
                 }
             }
         }
@@ -135,7 +135,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var host = await TestHost.StartAsync(azurite, Now, Fast());
-        var (endpointId, secret) = await RegisterAsync(host, receiver.Url, [WebhookEventTypes.ScoreChanged]);
+        var (endpointId, secret) = await RegisterAsync(host, receiver.Url, [WebhookEventType.ScoreChanged.Name()]);
         receiver.Secrets.Add(secret);
         var gone = true;
         receiver.Plan = (_, _) => gone ? Answer.Gone : Answer.Ok;
@@ -158,7 +158,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var host = await TestHost.StartAsync(azurite, Now, Fast(maxAttempts: 3));
-        var (endpointId, secret) = await RegisterAsync(host, receiver.Url, [WebhookEventTypes.ScoreChanged]);
+        var (endpointId, secret) = await RegisterAsync(host, receiver.Url, [WebhookEventType.ScoreChanged.Name()]);
         receiver.Secrets.Add(secret);
         var failing = true;
         receiver.Plan = (_, _) => failing ? Answer.ServerError : Answer.Ok;
@@ -189,7 +189,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var host = await TestHost.StartAsync(azurite, Now, Fast());
-        var (endpointId, oldSecret) = await RegisterAsync(host, receiver.Url, [WebhookEventTypes.ScoreChanged]);
+        var (endpointId, oldSecret) = await RegisterAsync(host, receiver.Url, [WebhookEventType.ScoreChanged.Name()]);
         using var rotate = await host.Http.PostAsync($"/api/v1/webhooks/endpoints/{endpointId}/rotate-secret", null);
         var rotated = await rotate.Content.ReadFromJsonAsync<JsonElement>();
         var newSecret = rotated.GetProperty("secret").GetString()!;
@@ -257,7 +257,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
             Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         }
 
-        var (endpointId, _) = await RegisterAsync(host, "http://127.0.0.1:9/hook", [WebhookEventTypes.ScoreMilestone, WebhookEventTypes.ScoreChanged], minScoreChange: 3, userIds: ["u001"]);
+        var (endpointId, _) = await RegisterAsync(host, "http://127.0.0.1:9/hook", [WebhookEventType.ScoreMilestone.Name(), WebhookEventType.ScoreChanged.Name()], minScoreChange: 3, userIds: ["u001"]);
         var read = await host.GetJsonAsync($"/api/v1/webhooks/endpoints/{endpointId}");
         Assert.Equal(["score.changed", "score.milestone"], read.GetProperty("eventTypes").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(3, read.GetProperty("filters").GetProperty("minScoreChange").GetInt32());
@@ -299,7 +299,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
         settings["Influence:ShadowModelVersion"] = "v1-next";
         await using var host = await TestHost.StartAsync(azurite, Now, settings, services =>
             services.AddSingleton<IScoreModel>(new RenamedModel(ScoreModels.Default.Get("v1"), "v1-next")));
-        var (_, secret) = await RegisterAsync(host, receiver.Url, [WebhookEventTypes.ModelVersionChanged]);
+        var (_, secret) = await RegisterAsync(host, receiver.Url, [WebhookEventType.ModelVersionChanged.Name()]);
         receiver.Secrets.Add(secret);
 
         using (var early = await host.Http.SendAsync(host.Admin(HttpMethod.Post, "/api/v1/manage/models/v1-next/announce")))
@@ -342,8 +342,8 @@ public sealed class WebhookTests(AzuriteFixture azurite)
         var store = host.Services.GetRequiredService<WebhookStore>();
         var outbox = host.Services.GetRequiredService<WebhookOutbox>();
         var partnerId = await PartnerIdAsync(host, endpointId);
-        var events = Enumerable.Range(0, count).Select(i => new OutboxEvent(partnerId, endpointId, WebhookEventIds.For(Night, $"{subjectPrefix}{i}", WebhookEventTypes.ScoreChanged, endpointId), WebhookEventTypes.ScoreChanged, $"{subjectPrefix}{i}",
-            WebhookOutbox.Payload(WebhookEventTypes.ScoreChanged, Now, new { userId = $"{subjectPrefix}{i}", score = 50 + (i % 40), previousScore = 40 }))).ToList();
+        var events = Enumerable.Range(0, count).Select(i => new OutboxEvent(partnerId, endpointId, WebhookEventIds.For(Night, $"{subjectPrefix}{i}", WebhookEventType.ScoreChanged.Name(), endpointId), WebhookEventType.ScoreChanged, $"{subjectPrefix}{i}",
+            WebhookOutbox.Payload(WebhookEventType.ScoreChanged, Now, new { userId = $"{subjectPrefix}{i}", score = 50 + (i % 40), previousScore = 40 }))).ToList();
         await outbox.WriteAsync(events, CancellationToken.None);
         var (from, to) = WebhookEventIds.DayRange(Night);
         await outbox.EnqueuePendingAsync(endpointId, from, to, CancellationToken.None);

@@ -165,14 +165,14 @@ public sealed class WebhookEventTests
     public void ShouldMakeTheSameIdForTheSameNightUserTypeAndEndpointOnly()
     {
         var day = new DateOnly(2026, 11, 27);
-        var id = WebhookEventIds.For(day, "u001", WebhookEventTypes.ScoreChanged, "ep_1");
-        Assert.Equal(id, WebhookEventIds.For(day, "u001", WebhookEventTypes.ScoreChanged, "ep_1"));
+        var id = WebhookEventIds.For(day, "u001", WebhookEventType.ScoreChanged.Name(), "ep_1");
+        Assert.Equal(id, WebhookEventIds.For(day, "u001", WebhookEventType.ScoreChanged.Name(), "ep_1"));
         Assert.True(WebhookEventIds.LooksValid(id));
         Assert.StartsWith("evt_20261127_", id, StringComparison.Ordinal);
-        Assert.NotEqual(id, WebhookEventIds.For(day.AddDays(1), "u001", WebhookEventTypes.ScoreChanged, "ep_1"));
-        Assert.NotEqual(id, WebhookEventIds.For(day, "u002", WebhookEventTypes.ScoreChanged, "ep_1"));
-        Assert.NotEqual(id, WebhookEventIds.For(day, "u001", WebhookEventTypes.ScoreMilestone, "ep_1"));
-        Assert.NotEqual(id, WebhookEventIds.For(day, "u001", WebhookEventTypes.ScoreChanged, "ep_2"));
+        Assert.NotEqual(id, WebhookEventIds.For(day.AddDays(1), "u001", WebhookEventType.ScoreChanged.Name(), "ep_1"));
+        Assert.NotEqual(id, WebhookEventIds.For(day, "u002", WebhookEventType.ScoreChanged.Name(), "ep_1"));
+        Assert.NotEqual(id, WebhookEventIds.For(day, "u001", WebhookEventType.ScoreMilestone.Name(), "ep_1"));
+        Assert.NotEqual(id, WebhookEventIds.For(day, "u001", WebhookEventType.ScoreChanged.Name(), "ep_2"));
         var (from, to) = WebhookEventIds.DayRange(day);
         Assert.True(string.CompareOrdinal(id, from) >= 0 && string.CompareOrdinal(id, to) < 0);
     }
