@@ -60,7 +60,7 @@ public sealed class AccountHandler(AccountStore accounts, AccountExport export, 
         var (network, networkError) = ConnectableNetworks.Resolve(input.Network, input.Kind);
         if (networkError is not null)
         {
-            errors[input.Kind is null or ConnectableNetworks.Profile or ConnectableNetworks.Page ? "network" : "kind"] = [networkError];
+            errors[ConnectableNetworks.IsKind(input.Kind) ? "network" : "kind"] = [networkError];
         }
 
         var handle = ConnectableNetworks.NormalizeAccount(input.Account);

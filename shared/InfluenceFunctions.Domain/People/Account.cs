@@ -31,22 +31,28 @@ public sealed record Account(string UserId, DateTimeOffset? OptedInUtc, IReadOnl
     public IEnumerable<Disconnection> RecentDisconnections(DateTimeOffset now) => Disconnections.Where(d => now - d.DisconnectedUtc < DisconnectionMemory);
 }
 
+/// <summary>What a connection is on its network: the person's own profile, or a page they run.</summary>
+public enum ConnectionKind
+{
+    Profile,
+    Page,
+}
+
 /// <summary>The networks a person can connect and how a request names them.</summary>
 public static class ConnectableNetworks
 {
-    public const string Profile = "profile";
-    public const string Page = "page";
-
     /// <summary>Networks whose pages are separate connections, and the stored network name of the page.</summary>
     private static readonly Dictionary<string, string> PageNetworks = new(StringComparer.Ordinal) { ["facebook"] = "facebookpage" };
+
+    /// <summary>Whether a request's "kind" names a <see cref="ConnectionKind"/> ("profile" or "page"; absent means profile).</summary>
+    public static bool IsKind(string? kind) => kind is null || Enum.GetValues<ConnectionKind>().Any(k => StoredNames.Of(k) == kind);
 
     /// <summary>The stored network for (network, kind), or the reason it is refused.</summary>
     public static (string? Network, string? Error) Resolve(string? network, string? kind)
     {
-        kind ??= Profile;
-        if (kind is not (Profile or Page))
+        if (!IsKind(kind))
         {
-            return (null, $"kind must be '{Profile}' or '{Page}'.");
+            return (null, $"kind must be '{StoredNames.Of(ConnectionKind.Profile)}' or '{StoredNames.Of(ConnectionKind.Page)}'.");
         }
 
         if (!Networks.IsKnown(network) || network!.EndsWith("page", StringComparison.Ordinal))
@@ -54,7 +60,7 @@ public static class ConnectableNetworks
             return (null, $"Unknown network '{network}'. Known: {string.Join(", ", Networks.All.Where(n => !n.EndsWith("page", StringComparison.Ordinal)))}.");
         }
 
-        if (kind == Page)
+        if (StoredNames.Parse(kind, ConnectionKind.Profile) == ConnectionKind.Page)
         {
             return PageNetworks.TryGetValue(network, out var page) ? (page, null) : (null, $"{network} has no pages to connect; connect the profile.");
         }
