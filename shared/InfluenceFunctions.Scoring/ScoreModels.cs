@@ -8,9 +8,9 @@ namespace InfluenceFunctions.Scoring;
 /// </summary>
 public static class ScoreModels
 {
-    private static readonly IScoreModel[] Known = [new ScoreModelV1()];
+    private static readonly IScoreModel[] Known = [new ScoreModelV1(), new ScoreModelV2()];
 
-    /// <summary>The version whose scores users see.</summary>
+    /// <summary>The version whose scores users see (v1 until phase 2 of the v2 rollout switches it).</summary>
     public static IScoreModel Live => Known[0];
 
     public static IReadOnlyList<IScoreModel> All => Known;
