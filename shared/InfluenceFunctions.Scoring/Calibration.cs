@@ -198,6 +198,27 @@ public sealed class Calibration
     }
 
     /// <summary>
+    /// A calibration for <paramref name="shape"/> from a population known only by a bounded summary: a uniform sample of
+    /// its raw indexes, its largest raw indexes, and its size (the form shards hand on; see <see cref="TailQuantiles"/>).
+    /// Past the largest value the top is extended with an exponential tail fitted to the largest values.
+    /// </summary>
+    public static Calibration FromBoundedSample(
+        string modelVersion, IReadOnlyList<double> uniformSample, IReadOnlyList<double> largest, long population, CalibrationShape shape, NetworkScales? scales = null)
+    {
+        ArgumentNullException.ThrowIfNull(uniformSample);
+        ArgumentNullException.ThrowIfNull(largest);
+        ArgumentNullException.ThrowIfNull(shape);
+        var sorted = uniformSample.Where(double.IsFinite).Order().ToArray();
+        var top = largest.Where(double.IsFinite).OrderDescending().ToArray();
+        if (sorted.Length == 0 && top.Length == 0)
+        {
+            throw new ArgumentException("The sample has no finite raw index.", nameof(uniformSample));
+        }
+
+        return new Calibration(modelVersion, KnotsOf(sorted, top, population, shape), 1, shape, scales);
+    }
+
+    /// <summary>
     /// Knots for <paramref name="shape"/> from a population known by a uniform sample and its exact largest values
     /// (see <see cref="TailQuantiles"/>); the bounded form the nightly run's shards hand on.
     /// </summary>

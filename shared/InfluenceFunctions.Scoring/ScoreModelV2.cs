@@ -16,11 +16,10 @@ public sealed class ScoreModelV2 : IScoreModel
     public const string ModelVersion = "v2";
 
     /// <summary>
-    /// Evidence of per-post signals: a network's per-post standard scores count posts / (posts + this) per 30 days, the
-    /// rest is the network's middle (0). Two posts a month earn half; a lucky single post is not a record, and someone
-    /// who rarely posts is not sunk by it either.
+    /// Per-post signals divide by at least this many posts a month: someone who hardly posts is measured by what arrives
+    /// in a month, and one lucky post in the window counts as a month's worth, not as a record.
     /// </summary>
-    public const double PriorPosts = 2;
+    public const double MinimumPostsPerMonth = 1;
 
     /// <summary>On video networks views are the main signal: their weight among the engagement signals (the others weigh 0.5-1).</summary>
     public const double VideoViewsWeight = 2.5;
@@ -51,6 +50,12 @@ public sealed class ScoreModelV2 : IScoreModel
     /// let a pod of a dozen accounts hide among ordinary engagers).
     /// </summary>
     public const double RingConcentrationScale = 60;
+
+    /// <summary>
+    /// The ring and new-or-unscored shares are judged on evidence: with this many (decayed) named engagements in the
+    /// window they count half, with ten times as many almost fully.
+    /// </summary>
+    public const double ShareEvidenceEngagements = 10;
 
     /// <summary>Hysteresis in score points, as in v1 (<see cref="ScoreModelV1.HoldBand"/>).</summary>
     public const double HoldBand = ScoreModelV1.HoldBand;
@@ -165,8 +170,8 @@ public sealed class ScoreModelV2 : IScoreModel
         {
             // As in v1: engagement the windows count but no edge names an account for is weighed as from unknown accounts.
             EngagerWeight = edges.WeightedPerDay + (ScoreModelV1.UnknownEngagerWeight * Math.Max(0, edgeLikePerDay - edges.CountPerDay)),
-            RingShare = RingShareOf(edges),
-            NewOrUnscoredShare = edges.NewOrUnscoredShare,
+            RingShare = RingShareOf(edges) * ShareEvidence(edges),
+            NewOrUnscoredShare = edges.NewOrUnscoredShare * ShareEvidence(edges),
         };
 
         networks = networks[..present];
@@ -232,6 +237,17 @@ public sealed class ScoreModelV2 : IScoreModel
         return edges.ReciprocalInShare * edges.ReciprocalOutShare / (1 + (spread * spread));
     }
 
+    /// <summary>
+    /// How much the ring and new-or-unscored shares can be trusted: engagements / (engagements + <see cref="ShareEvidenceEngagements"/>)
+    /// over the window (decayed). One mention back and forth with a friend is not a ring, and two edges from unknown
+    /// accounts are not bought engagement; hundreds are.
+    /// </summary>
+    internal static double ShareEvidence(in EngagementStatistics edges)
+    {
+        var engagements = edges.CountPerDay * WindowStatistics.WindowWeight;
+        return engagements / (engagements + ShareEvidenceEngagements);
+    }
+
     /// <summary>A network's v2 drivers: what the window reports and the network exposes; anything else absent (NaN).</summary>
     internal static V2NetworkDrivers ToDrivers(in WindowStatistics s, double views, double saves, NetworkVocabulary vocabulary) => new()
     {
@@ -283,4 +299,5 @@ public sealed class ScoreModelV2 : IScoreModel
 
     private static double OrZero(double value) => double.IsNaN(value) ? 0 : value;
 }
+
 

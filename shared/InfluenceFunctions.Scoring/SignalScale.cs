@@ -9,7 +9,8 @@ namespace InfluenceFunctions.Scoring;
 /// <see cref="KnotCount"/> knots: the quantity (after <see cref="Log"/>: ln(1 + x)) at the quantiles where z is
 /// -3, -2.75, ..., +4. Between knots it interpolates; past the top knot it keeps rising linearly in the transformed
 /// quantity at the slope of the upper knots, so there is no ceiling. A value equal to a run of tied knots (a share of the
-/// population at exactly that value, typically zero) maps to the middle of the run, as ranks treat ties.
+/// population at exactly that value, typically zero) maps to the middle of the run, as ranks treat ties, and values
+/// near it interpolate to that middle: the mapping is continuous, so a small change moves a standard score a little.
 /// </summary>
 public sealed class SignalScale
 {
@@ -171,10 +172,33 @@ public sealed class SignalScale
 
         if (lo == KnotCount - 1)
         {
-            return ZAt(lo) + ((t - k[lo]) / topSlope);
+            return tieZ[lo] + ((t - k[lo]) / topSlope);
         }
 
-        return ZAt(lo) + (ZStep * (t - k[lo]) / (k[lo + 1] - k[lo]));
+        // Between two knots, from the z of the lower one to the z of the upper one; a knot in a tied run stands for the
+        // run's middle, so a value just past a tie (the first reshare after none) moves a little, not over the whole tie.
+        return tieZ[lo] + ((tieZ[lo + 1] - tieZ[lo]) * (t - k[lo]) / (k[lo + 1] - k[lo]));
+    }
+
+    /// <summary>The value (untransformed) that <see cref="Map"/> puts at standard score <paramref name="z"/>: the inverse.</summary>
+    public double ValueAt(double z)
+    {
+        double t;
+        if (z <= FirstZ)
+        {
+            t = knots[0];
+        }
+        else if (z >= ZAt(KnotCount - 1))
+        {
+            t = knots[KnotCount - 1] + ((z - ZAt(KnotCount - 1)) * topSlope);
+        }
+        else
+        {
+            var i = (int)Math.Floor((z - FirstZ) / ZStep);
+            t = knots[i] + ((knots[i + 1] - knots[i]) * (z - ZAt(i)) / ZStep);
+        }
+
+        return Log ? Math.Exp(t) - 1 : t;
     }
 
     internal string Serialize() =>

@@ -89,14 +89,17 @@ internal struct ScaleRefs
 /// </summary>
 internal static class V2Formula
 {
+
     /// <summary>
-    /// Measures one network's <see cref="V2Signal"/>s from its drivers (NaN: absent), and its posts per 30 days (the
-    /// evidence behind the per-post ones, which <see cref="Composite"/> shrinks by it).
+    /// Measures one network's <see cref="V2Signal"/>s from its drivers (NaN: absent), and its posts per 30 days. Per post
+    /// counts at least <see cref="ScoreModelV2.MinimumPostsPerMonth"/> a month, so what arrives while someone hardly
+    /// posts is measured per month, a lucky single post is not a record, and a few posts more or less after none do not
+    /// jump the measure.
     /// </summary>
     public static void Measure(in V2NetworkDrivers d, double inboundFactor, Span<double> x)
     {
         var posts = double.IsNaN(d.Posts) ? 0 : Math.Max(d.Posts, 0);
-        var perPost = 1 / Math.Max(posts, 1.0 / ScoringWindow.Days); // at least one post in the window
+        var perPost = 30 / Math.Max(posts * 30, ScoreModelV2.MinimumPostsPerMonth);
         x[V2Signals.PostsIndex] = posts * 30;
         x[(int)V2Signal.EngagersPerDay] = d.Engagers * inboundFactor;
         x[(int)V2Signal.ReactionsPerPost] = d.Reactions * perPost * inboundFactor;
@@ -131,7 +134,6 @@ internal static class V2Formula
     {
         var weights = scale.Weights;
         var scales = scale.Signals;
-        var evidence = x[V2Signals.PostsIndex] / (x[V2Signals.PostsIndex] + ScoreModelV2.PriorPosts);
         double engagement = 0, engagementWeight = 0, audience = 0, audienceWeight = 0;
         double reachSum = 0, reachWeight = 0, amplificationSum = 0, amplificationWeight = 0;
         for (var s = 0; s < V2Signals.Count; s++)
@@ -144,10 +146,6 @@ internal static class V2Formula
             }
 
             var z = scales[s].Map(value);
-            if (s is (int)V2Signal.ReactionsPerPost or (int)V2Signal.ResharesPerPost or (int)V2Signal.RepliesPerPost or (int)V2Signal.ViewsPerPost or (int)V2Signal.SavesPerPost)
-            {
-                z *= evidence; // few posts: pulled towards the middle of the network
-            }
 
             if (s >= (int)V2Signal.Followers)
             {

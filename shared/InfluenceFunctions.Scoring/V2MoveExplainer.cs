@@ -152,7 +152,9 @@ internal static class V2MoveExplainer
         var sum = effects.Sum(e => e.Points);
         if (sum * signalTarget > 0)
         {
+            // Effects too small to name are gathered into one move, so the moves always add up to the change.
             var factor = signalTarget / sum;
+            double small = 0;
             foreach (var (driver, words, points) in effects)
             {
                 var scaled = points * factor;
@@ -160,6 +162,15 @@ internal static class V2MoveExplainer
                 {
                     moves.Add(new ScoreMove(driver, words(), scaled));
                 }
+                else
+                {
+                    small += scaled;
+                }
+            }
+
+            if (Math.Abs(small) >= MoveExplainer.MinimumPoints)
+            {
+                moves.Add(new ScoreMove("signals.small", "smaller changes in several signals", small));
             }
         }
         else if (Math.Abs(signalTarget) >= MoveExplainer.MinimumPoints)

@@ -2,9 +2,8 @@ namespace InfluenceFunctions.Scoring;
 
 /// <summary>
 /// What model v2 measures on each network, from that network's drivers. Each is put on the network population's own
-/// scale (<see cref="SignalScale"/>) before anything is added up. "Per post" values are what arrives per post (with at
-/// least one post in the window); their standard scores are then shrunk towards the network's middle by the evidence,
-/// posts / (posts + <see cref="ScoreModelV2.PriorPosts"/>) a month, so one lucky post is not a record.
+/// scale (<see cref="SignalScale"/>) before anything is added up. "Per post" values are what arrives per post, with at
+/// least <see cref="ScoreModelV2.MinimumPostsPerMonth"/> post a month counted, so one lucky post is not a record.
 /// </summary>
 public enum V2Signal
 {
@@ -43,7 +42,7 @@ public static class V2Signals
 
     /// <summary>
     /// Values measured per network: the <see cref="Count"/> signals, then the posts per 30 days that per-post signals
-    /// rest on (their evidence; it has no scale of its own).
+    /// rest on (kept for the record; it has no scale of its own).
     /// </summary>
     public const int MeasuredCount = Count + 1;
 
