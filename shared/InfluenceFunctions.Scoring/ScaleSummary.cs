@@ -43,6 +43,12 @@ public sealed class ScaleSummary
 
     public int UniformCapacity => uniformCapacity;
 
+    /// <summary>Users held in the uniform sample (at most <see cref="UniformCapacity"/>).</summary>
+    public int SampledUsers => uniform.Count;
+
+    /// <summary>Users held as the top by raw index (at most <see cref="TopCapacity"/>).</summary>
+    public int TopUsers => topRaw.Count;
+
     public int TopCapacity => topCapacity;
 
     internal IEnumerable<UserObservation> Uniform => uniform.UnorderedItems.Select(i => i.Element);

@@ -180,22 +180,29 @@ public sealed class SignalScale
         return tieZ[lo] + ((tieZ[lo + 1] - tieZ[lo]) * (t - k[lo]) / (k[lo + 1] - k[lo]));
     }
 
-    /// <summary>The value (untransformed) that <see cref="Map"/> puts at standard score <paramref name="z"/>: the inverse.</summary>
+    /// <summary>The value (untransformed) that <see cref="Map"/> puts at standard score <paramref name="z"/>: its inverse.</summary>
     public double ValueAt(double z)
     {
+        // Map is piecewise linear through (knot, z of the knot or of its tie's middle); walk the same pieces backwards.
         double t;
-        if (z <= FirstZ)
+        if (z <= tieZ[0])
         {
             t = knots[0];
         }
-        else if (z >= ZAt(KnotCount - 1))
+        else if (z >= tieZ[KnotCount - 1])
         {
-            t = knots[KnotCount - 1] + ((z - ZAt(KnotCount - 1)) * topSlope);
+            t = knots[KnotCount - 1] + ((z - tieZ[KnotCount - 1]) * topSlope);
         }
         else
         {
-            var i = (int)Math.Floor((z - FirstZ) / ZStep);
-            t = knots[i] + ((knots[i + 1] - knots[i]) * (z - ZAt(i)) / ZStep);
+            var i = 0;
+            while (i < KnotCount - 2 && !(z < tieZ[i + 1]))
+            {
+                i++;
+            }
+
+            var rise = tieZ[i + 1] - tieZ[i];
+            t = rise > 0 ? knots[i] + ((knots[i + 1] - knots[i]) * (z - tieZ[i]) / rise) : knots[i + 1];
         }
 
         return Log ? Math.Exp(t) - 1 : t;
