@@ -42,16 +42,6 @@ public static class SyntheticBenchmark
         }
 
         var truth = people.Select(p => p.Influence).ToArray();
-        if (Environment.GetEnvironmentVariable("EVAL_DEBUG") is not null)
-        {
-            foreach (var group in people.GroupBy(p => p.Pathology))
-            {
-                var results = group.Select(p => replay.Runs[1].Current[p.Index]).OfType<ScoreResult>().ToList();
-                double Mean(string key) => results.Average(r => r.Drivers.TryGetValue(key, out var v) ? v : double.NaN);
-                Console.WriteLine($"DEBUG {group.Key}: n={results.Count} ring={Mean(ScoreDrivers.RingShare):0.000} new={Mean(ScoreDrivers.NewOrUnscoredShare):0.000} ew={Mean(ScoreDrivers.EngagerWeight):0.000} score={results.Average(r => r.Score ?? 0):0.0} truthpct={group.Average(p => LatentWorld.NormalCdf(p.Influence)) * 100:0.0}");
-            }
-        }
-
         var rankings = new List<RankingResult>();
         foreach (var run in replay.Runs)
         {
