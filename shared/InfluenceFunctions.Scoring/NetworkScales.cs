@@ -19,11 +19,13 @@ public sealed class NetworkScales
 
     private readonly Dictionary<string, Entry> entries;
     private readonly ConcurrentDictionary<string, ResolvedNetworkScale> resolved = new(StringComparer.Ordinal);
+    private readonly Func<string, ResolvedNetworkScale> resolve;
 
     internal NetworkScales(Dictionary<string, Entry> entries, SignalScale? graph)
     {
         this.entries = entries;
         Graph = graph ?? PriorGraph;
+        resolve = Resolve; // one delegate, not one per lookup
     }
 
     /// <summary>The scale of the engager-weighted engagement per day (population-wide).</summary>
@@ -47,7 +49,7 @@ public sealed class NetworkScales
     public ResolvedNetworkScale For(string network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return resolved.GetOrAdd(network, Resolve);
+        return resolved.GetOrAdd(network, resolve);
     }
 
     /// <summary>The log-normal prior of a signal: (median, ln units per standard deviation). Documented in docs/score-model.md.</summary>

@@ -217,9 +217,41 @@ internal static class V2Formula
         sum > 0 ? max + (ScoreModelV2.NetworkTemperature * Math.Log(sum)) : double.NaN;
 
     /// <summary>
+    /// One network's standard score within its own population (its composite on its composite scale), or NaN when
+    /// nothing is measured there. <paramref name="x"/> is scratch for the measured signals and keeps them.
+    /// </summary>
+    public static double NetworkScore(in V2NetworkDrivers drivers, double inboundFactor, double graphZ, ResolvedNetworkScale scale, Span<double> x, out double composite, out double reach, out double amplification)
+    {
+        Measure(drivers, inboundFactor, x);
+        if (!Composite(x, graphZ, scale, out composite, out reach, out amplification))
+        {
+            return double.NaN;
+        }
+
+        return scale.Composite.Map(composite);
+    }
+
+    /// <summary>The graph's standard score (NaN: no graph) under the discounts of <paramref name="engagement"/>.</summary>
+    public static double GraphScore(in EngagementDrivers engagement, double inboundFactor, bool graphPresent, SignalScale graphScale) =>
+        graphPresent ? graphScale.Map(Graph(engagement, inboundFactor)) : double.NaN;
+
+    /// <summary>The raw index from the networks' standard scores (NaN ones are not there): their soft maximum.</summary>
+    public static double RawIndex(ReadOnlySpan<double> networkScores)
+    {
+        double max = double.NegativeInfinity, sum = 0;
+        foreach (var z in networkScores)
+        {
+            SoftMaxAdd(ref max, ref sum, z);
+        }
+
+        var raw = SoftMax(max, sum);
+        return double.IsNaN(raw) ? SignalScale.FirstZ : raw;
+    }
+
+    /// <summary>
     /// The raw index and components of a user from every network's drivers. <paramref name="composites"/> receives each
-    /// network's composite (before its scale) and <paramref name="measured"/> each network's signals (9 per network),
-    /// when not empty, for the nightly scale sample.
+    /// network's composite (before its scale) and <paramref name="measured"/> each network's measured values, when not
+    /// empty, for the nightly scale sample; <paramref name="networkScores"/> each network's standard score.
     /// </summary>
     public static V2Components Evaluate(
         ReadOnlySpan<V2NetworkDrivers> networks,
@@ -228,36 +260,32 @@ internal static class V2Formula
         bool graphPresent,
         SignalScale graphScale,
         Span<double> composites,
-        Span<double> measured)
+        Span<double> measured,
+        Span<double> networkScores = default)
     {
         var inbound = InboundFactor(engagement);
-        var graphZ = graphPresent ? graphScale.Map(Graph(engagement, inbound)) : double.NaN;
+        var graphZ = GraphScore(engagement, inbound, graphPresent, graphScale);
         Span<double> x = stackalloc double[V2Signals.MeasuredCount];
         double rawMax = double.NegativeInfinity, rawSum = 0, reachMax = double.NegativeInfinity, reachSum = 0, ampMax = double.NegativeInfinity, ampSum = 0;
         for (var i = 0; i < networks.Length; i++)
         {
-            Measure(networks[i], inbound, x);
+            var z = NetworkScore(networks[i], inbound, graphZ, scales[i], x, out var composite, out var reach, out var amplification);
             if (!measured.IsEmpty)
             {
                 x.CopyTo(measured[(i * V2Signals.MeasuredCount)..]);
             }
 
-            if (!Composite(x, graphZ, scales[i], out var composite, out var reach, out var amplification))
-            {
-                if (!composites.IsEmpty)
-                {
-                    composites[i] = double.NaN;
-                }
-
-                continue;
-            }
-
             if (!composites.IsEmpty)
             {
-                composites[i] = composite;
+                composites[i] = double.IsNaN(z) ? double.NaN : composite;
             }
 
-            SoftMaxAdd(ref rawMax, ref rawSum, scales[i].Composite.Map(composite));
+            if (!networkScores.IsEmpty)
+            {
+                networkScores[i] = z;
+            }
+
+            SoftMaxAdd(ref rawMax, ref rawSum, z);
             SoftMaxAdd(ref reachMax, ref reachSum, reach);
             SoftMaxAdd(ref ampMax, ref ampSum, amplification);
         }

@@ -1,12 +1,12 @@
-using System.Globalization;
-
 namespace InfluenceFunctions.Scoring;
 
 /// <summary>
 /// Which of model v2's drivers moved the score since yesterday, in plain words: as v1's <see cref="MoveExplainer"/>,
 /// each driver (or a network that appeared or went) is set back to yesterday's value on its own, the raw index
 /// recomputed under today's scales, the difference read in points on today's calibration, and the effects scaled to
-/// the actual change; what the signals do not explain is the scale itself moving ("recalibrated").
+/// the actual change; what the signals do not explain is the scale itself moving ("recalibrated"). A network driver
+/// changes only its own network's standard score, so only that one is recomputed; words are written only for the
+/// effects that become moves.
 /// </summary>
 internal static class V2MoveExplainer
 {
@@ -38,10 +38,11 @@ internal static class V2MoveExplainer
     {
         var networkScales = calibration.Scales ?? NetworkScales.Prior;
         var previous = yesterday.Drivers ?? new Dictionary<string, double>();
-        var names = new string[today.Length];
-        var before = new V2NetworkDrivers[today.Length];
-        var hadBefore = new bool[today.Length];
-        for (var i = 0; i < today.Length; i++)
+        var count = today.Length;
+        var names = new string[count];
+        var before = new V2NetworkDrivers[count];
+        var hadBefore = new bool[count];
+        for (var i = 0; i < count; i++)
         {
             names[i] = windows[networkOf[i]].Network;
             (before[i], hadBefore[i]) = Read(previous, names[i]);
@@ -56,89 +57,82 @@ internal static class V2MoveExplainer
             NewOrUnscoredShare = ValueOrNaN(previous, ScoreDrivers.NewOrUnscoredShare),
         };
 
+        // Today's standard score per network (slots count.. are for a network that is gone today).
+        Span<double> x = stackalloc double[V2Signals.MeasuredCount];
+        var zs = new double[count + 1];
+        var inbound = V2Formula.InboundFactor(todayEngagement);
+        var graphZ = V2Formula.GraphScore(todayEngagement, inbound, graphToday, networkScales.Graph);
+        for (var i = 0; i < count; i++)
+        {
+            zs[i] = V2Formula.NetworkScore(today[i], inbound, graphZ, scales[i], x, out _, out _, out _);
+        }
+
         // Yesterday's raw index under today's scales and calibration.
-        var then = new List<(V2NetworkDrivers Drivers, ResolvedNetworkScale Scale)>();
-        for (var i = 0; i < today.Length; i++)
-        {
-            if (hadBefore[i])
-            {
-                then.Add((before[i], scales[i]));
-            }
-        }
-
-        foreach (var (name, drivers) in gone)
-        {
-            then.Add((drivers, networkScales.For(name)));
-        }
-
-        var yesterdayRaw = Raw([.. then.Select(t => t.Drivers)], [.. then.Select(t => t.Scale)], beforeEngagement, graphBefore, networkScales);
+        var yesterdayRaw = RawOf(before.Where((_, i) => hadBefore[i]).Concat(gone.Select(g => g.Drivers)).ToArray(), [.. scales.ToArray().Where((_, i) => hadBefore[i]), .. gone.Select(g => networkScales.For(g.Name))], beforeEngagement, graphBefore, networkScales);
         var todayPosition = calibration.Position(todayComponents.RawIndex);
         var signalChange = todayPosition - calibration.Position(yesterdayRaw);
+        var effects = new List<Effect>();
+        var all = zs.AsSpan(0, count);
 
-        var effects = new List<(string Driver, Func<string> Words, double Points)>();
-        var todayDrivers = today.ToArray();
-        var todayScales = scales.ToArray();
-
-        for (var i = 0; i < todayDrivers.Length; i++)
+        for (var i = 0; i < count; i++)
         {
-            var name = names[i];
+            var kept = zs[i];
             if (!hadBefore[i])
             {
-                var raw = Raw(Without(todayDrivers, i), Without(todayScales, i), todayEngagement, graphToday, networkScales);
-                effects.Add(($"{name}.connected", () => $"{name} has data now", todayPosition - calibration.Position(raw)));
+                zs[i] = double.NaN;
+                effects.Add(new Effect(EffectKind.Connected, names[i], -1, double.NaN, double.NaN, todayPosition - calibration.Position(V2Formula.RawIndex(all))));
+                zs[i] = kept;
                 continue;
             }
 
-            var keys = V2DriverSet.NetworkKeys(name);
             for (var k = 0; k < V2NetworkDrivers.Count; k++)
             {
-                var now = todayDrivers[i][k];
-                var was = before[i][k];
-                if (now.Equals(was))
+                var now = today[i][k];
+                var then = before[i][k];
+                if (now.Equals(then))
                 {
                     continue;
                 }
 
-                var swapped = (V2NetworkDrivers[])todayDrivers.Clone();
-                swapped[i][k] = was;
-                var raw = Raw(swapped, todayScales, todayEngagement, graphToday, networkScales);
-                var label = Labels[k] + " on " + name;
-                effects.Add((keys[k], () => MoveExplainer.Describe(label, was, now), todayPosition - calibration.Position(raw)));
+                var swapped = today[i];
+                swapped[k] = then;
+                zs[i] = V2Formula.NetworkScore(swapped, inbound, graphZ, scales[i], x, out _, out _, out _);
+                effects.Add(new Effect(EffectKind.NetworkDriver, names[i], k, then, now, todayPosition - calibration.Position(V2Formula.RawIndex(all))));
             }
+
+            zs[i] = kept;
         }
 
         foreach (var (name, drivers) in gone)
         {
-            var raw = Raw([.. todayDrivers, drivers], [.. todayScales, networkScales.For(name)], todayEngagement, graphToday, networkScales);
-            effects.Add(($"{name}.connected", () => $"{name} has no data in the window any more", todayPosition - calibration.Position(raw)));
+            zs[count] = V2Formula.NetworkScore(drivers, inbound, graphZ, networkScales.For(name), x, out _, out _, out _);
+            effects.Add(new Effect(EffectKind.Disconnected, name, -1, double.NaN, double.NaN, todayPosition - calibration.Position(V2Formula.RawIndex(zs))));
         }
 
+        // The engagement drivers change the discounts and the graph, so every network is recomputed.
         for (var k = 0; k < EngagementDrivers.Count; k++)
         {
             var now = todayEngagement[k];
-            var was = beforeEngagement[k];
+            var then = beforeEngagement[k];
             var graphChanged = k == 0 && graphToday != graphBefore;
-            if (!graphChanged && (now.Equals(was) || (double.IsNaN(was) && now == 0)))
+            if (!graphChanged && (now.Equals(then) || (double.IsNaN(then) && now == 0)))
             {
                 continue;
             }
 
             var swapped = todayEngagement;
-            swapped[k] = was;
-            var raw = Raw(todayDrivers, todayScales, swapped, k == 0 ? graphBefore : graphToday, networkScales);
-            var index = k;
-            effects.Add((ScoreDrivers.EngagementKeys[k], () => index == 0 && !graphBefore
-                ? "engagement from named accounts, weighted by their own scores, is known now"
-                : MoveExplainer.DescribeEngagement(index, was, now), todayPosition - calibration.Position(raw)));
+            swapped[k] = then;
+            var raw = V2Formula.Evaluate(today, scales, swapped, k == 0 ? graphBefore : graphToday, networkScales.Graph, [], []).RawIndex;
+            effects.Add(new Effect(k == 0 && !graphBefore ? EffectKind.GraphAppeared : EffectKind.EngagementDriver, string.Empty, k, then, now, todayPosition - calibration.Position(raw)));
         }
 
         return Scale(effects, signalChange, scoreChange);
     }
 
-    private static double Raw(V2NetworkDrivers[] networks, ResolvedNetworkScale[] scales, in EngagementDrivers engagement, bool graph, NetworkScales networkScales) =>
+    private static double RawOf(V2NetworkDrivers[] networks, ResolvedNetworkScale[] scales, in EngagementDrivers engagement, bool graph, NetworkScales networkScales) =>
         V2Formula.Evaluate(networks, scales, engagement, graph, networkScales.Graph, [], []).RawIndex;
 
-    private static ScoreMove[] Scale(List<(string Driver, Func<string> Words, double Points)> effects, double signalChange, int scoreChange)
+    private static ScoreMove[] Scale(List<Effect> effects, double signalChange, int scoreChange)
     {
         // As in v1: rounding and the hold band explain up to about a point and a half; beyond that the scale moved.
         var signalTarget = Math.Abs(scoreChange - signalChange) < 1 + ScoreModelV2.HoldBand ? scoreChange : signalChange;
@@ -149,22 +143,27 @@ internal static class V2MoveExplainer
             moves.Add(new ScoreMove("model.calibration", "the population scale was recalibrated", calibrationPart));
         }
 
-        var sum = effects.Sum(e => e.Points);
+        double sum = 0;
+        foreach (var effect in effects)
+        {
+            sum += effect.Points;
+        }
+
         if (sum * signalTarget > 0)
         {
             // Effects too small to name are gathered into one move, so the moves always add up to the change.
             var factor = signalTarget / sum;
             double small = 0;
-            foreach (var (driver, words, points) in effects)
+            foreach (var effect in effects)
             {
-                var scaled = points * factor;
-                if (Math.Abs(scaled) >= MoveExplainer.MinimumPoints)
+                var points = effect.Points * factor;
+                if (Math.Abs(points) >= MoveExplainer.MinimumPoints)
                 {
-                    moves.Add(new ScoreMove(driver, words(), scaled));
+                    moves.Add(effect.ToMove(points));
                 }
                 else
                 {
-                    small += scaled;
+                    small += points;
                 }
             }
 
@@ -205,13 +204,13 @@ internal static class V2MoveExplainer
         foreach (var key in previous.Keys)
         {
             var dot = key.LastIndexOf('.');
-            if (dot <= 0 || !ScoreModelV2.NetworkDriverSuffixes.Contains(key[(dot + 1)..]))
+            if (dot <= 0 || !IsNetworkSuffix(key.AsSpan(dot + 1)) || Contains(todayNames, key.AsSpan(0, dot)))
             {
                 continue;
             }
 
             var name = key[..dot];
-            if (Array.IndexOf(todayNames, name) < 0 && !gone.Exists(g => g.Name == name))
+            if (!gone.Exists(g => g.Name == name))
             {
                 gone.Add((name, Read(previous, name).Drivers));
             }
@@ -220,10 +219,55 @@ internal static class V2MoveExplainer
         return gone;
     }
 
+    private static bool IsNetworkSuffix(ReadOnlySpan<char> suffix)
+    {
+        foreach (var known in ScoreModelV2.NetworkDriverSuffixes)
+        {
+            if (suffix.SequenceEqual(known))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(string[] names, ReadOnlySpan<char> name)
+    {
+        foreach (var candidate in names)
+        {
+            if (name.SequenceEqual(candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static double ValueOrNaN(IReadOnlyDictionary<string, double> previous, string key) =>
         previous.TryGetValue(key, out var value) ? value : double.NaN;
 
-    private static T[] Without<T>(T[] items, int index) => [.. items[..index], .. items[(index + 1)..]];
+    private enum EffectKind
+    {
+        Connected,
+        Disconnected,
+        NetworkDriver,
+        EngagementDriver,
+        GraphAppeared,
+    }
 
-    internal static string Percent(double value) => value.ToString("0", CultureInfo.InvariantCulture);
+    /// <summary>One driver's effect in points; its key and words are made only when it becomes a move.</summary>
+    private readonly record struct Effect(EffectKind Kind, string Network, int Index, double Then, double Now, double Points)
+    {
+        public ScoreMove ToMove(double points) => Kind switch
+        {
+            EffectKind.Connected => new ScoreMove($"{Network}.connected", $"{Network} has data now", points),
+            EffectKind.Disconnected => new ScoreMove($"{Network}.connected", $"{Network} has no data in the window any more", points),
+            EffectKind.NetworkDriver => new ScoreMove(
+                V2DriverSet.NetworkKeys(Network)[Index], MoveExplainer.Describe(Labels[Index] + " on " + Network, Then, Now), points),
+            EffectKind.GraphAppeared => new ScoreMove(ScoreDrivers.EngagerWeight, "engagement from named accounts, weighted by their own scores, is known now", points),
+            _ => new ScoreMove(ScoreDrivers.EngagementKeys[Index], MoveExplainer.DescribeEngagement(Index, Then, Now), points),
+        };
+    }
 }
