@@ -49,8 +49,23 @@ public sealed class NetworkScales
     public ResolvedNetworkScale For(string network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return resolved.GetOrAdd(network, resolve);
+
+        // Network names are a handful of strings: a per-thread check by reference (then by value) avoids hashing each.
+        var recent = recentlyResolved ??= new (NetworkScales?, string?, ResolvedNetworkScale?)[8];
+        var home = (network.Length + (network.Length > 0 ? network[0] : 0)) & (recent.Length - 1);
+        ref var slot = ref recent[home];
+        if (ReferenceEquals(slot.Scales, this) && (ReferenceEquals(slot.Name, network) || string.Equals(slot.Name, network, StringComparison.Ordinal)))
+        {
+            return slot.Resolved!;
+        }
+
+        var result = resolved.GetOrAdd(network, resolve);
+        slot = (this, network, result);
+        return result;
     }
+
+    [ThreadStatic]
+    private static (NetworkScales? Scales, string? Name, ResolvedNetworkScale? Resolved)[]? recentlyResolved;
 
     /// <summary>The log-normal prior of a signal: (median, ln units per standard deviation). Documented in docs/score-model.md.</summary>
     public static (double Median, double LogSpread) PriorOf(V2Signal signal) => signal switch

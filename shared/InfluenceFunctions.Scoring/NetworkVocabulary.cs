@@ -65,7 +65,10 @@ public sealed record NetworkVocabulary(string Network, IReadOnlySet<SignalKind> 
     public static bool IsKnown(string network) => network is not null && KnownByName.ContainsKey(network);
 
     /// <summary>The network has this signal (an absent signal is never read as zero).</summary>
-    public bool Exposes(SignalKind signal) => Signals.Contains(signal);
+    public bool Exposes(SignalKind signal) => (Mask & (1u << (int)signal)) != 0;
+
+    /// <summary>Bit s set when signal s is exposed: the scoring hot path tests bits, not a set.</summary>
+    internal uint Mask { get; } = Signals.Aggregate(0u, static (mask, signal) => mask | (1u << (int)signal));
 
     /// <summary>Views are the main signal: a video network.</summary>
     public bool IsVideo => MainEngagement == SignalKind.Views;

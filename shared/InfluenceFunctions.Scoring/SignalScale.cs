@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace InfluenceFunctions.Scoring;
 
@@ -28,8 +31,12 @@ public sealed class SignalScale
 
     private static readonly double[] GridProbabilities = CreateGridProbabilities();
 
+    /// <summary>The knots as floats, padded to 32 with +infinity: four 8-wide compares find a value's segment without branches.</summary>
+    private const int SearchWidth = 32;
+
     private readonly double[] knots;
     private readonly double[] tieZ;
+    private readonly float[] search;
     private readonly double topSlope;
 
     /// <param name="log">Knots and values are ln(1 + x) of non-negative counts (true) or the quantity itself (false).</param>
@@ -54,6 +61,13 @@ public sealed class SignalScale
         this.knots = [.. knots];
         Knots = Array.AsReadOnly(this.knots);
         tieZ = TieMiddles(this.knots);
+        search = new float[SearchWidth];
+        Array.Fill(search, float.PositiveInfinity);
+        for (var i = 0; i < KnotCount; i++)
+        {
+            search[i] = (float)this.knots[i];
+        }
+
         var rise = this.knots[KnotCount - 1] - this.knots[KnotCount - 5];
         topSlope = rise > 1e-9 ? rise / (4 * ZStep) : DefaultTopSlope;
     }
@@ -150,19 +164,17 @@ public sealed class SignalScale
             return FirstZ;
         }
 
-        // The last knot at or below t.
-        int lo = 0, hi = KnotCount - 1;
-        while (lo < hi)
+        // The last knot at or below t: count the knots at or below it, 8 at a time (float rounding can miss by one near
+        // a knot; the exact comparisons after put that right).
+        var lo = CountAtOrBelow(t) - 1;
+        while (lo + 1 < KnotCount && k[lo + 1] <= t)
         {
-            var mid = (lo + hi + 1) >> 1;
-            if (k[mid] <= t)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
+            lo++;
+        }
+
+        while (lo > 0 && k[lo] > t)
+        {
+            lo--;
         }
 
         if (t == k[lo])
@@ -206,6 +218,18 @@ public sealed class SignalScale
         }
 
         return Log ? Math.Exp(t) - 1 : t;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int CountAtOrBelow(double t)
+    {
+        var value = Vector256.Create((float)t);
+        ref var start = ref MemoryMarshal.GetArrayDataReference(search);
+        var below = Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref start), value).ExtractMostSignificantBits()
+            | (Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref start, 8), value).ExtractMostSignificantBits() << 8)
+            | (Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref start, 16), value).ExtractMostSignificantBits() << 16)
+            | (Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref start, 24), value).ExtractMostSignificantBits() << 24);
+        return BitOperations.PopCount(below);
     }
 
     internal string Serialize() =>

@@ -32,9 +32,24 @@ internal sealed class V2DriverSet : IReadOnlyDictionary<string, double>
 
     public double this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
 
-    /// <summary>The per-network keys of a network, built once per network name.</summary>
-    public static string[] NetworkKeys(string network) =>
-        KeysByNetwork.GetOrAdd(network, static n => ScoreModelV2.NetworkDriverSuffixes.Select(s => ScoreDrivers.Key(n, s)).ToArray());
+    [ThreadStatic]
+    private static (string? Name, string[]? Keys)[]? recentKeys;
+
+    /// <summary>The per-network keys of a network, built once per network name (a per-thread check by reference first).</summary>
+    public static string[] NetworkKeys(string network)
+    {
+        var recent = recentKeys ??= new (string?, string[]?)[8];
+        var home = (network.Length + (network.Length > 0 ? network[0] : 0)) & (recent.Length - 1);
+        ref var slot = ref recent[home];
+        if (ReferenceEquals(slot.Name, network) || string.Equals(slot.Name, network, StringComparison.Ordinal))
+        {
+            return slot.Keys!;
+        }
+
+        var keys = KeysByNetwork.GetOrAdd(network, static n => ScoreModelV2.NetworkDriverSuffixes.Select(s => ScoreDrivers.Key(n, s)).ToArray());
+        slot = (network, keys);
+        return keys;
+    }
 
     public void SetNetwork(int index, string network, in V2NetworkDrivers drivers)
     {

@@ -298,5 +298,5 @@ internal static class V2Formula
     /// A standard score shown on 0-100: 100 / (1 + 2^-z), so the median is 50, each standard deviation halves the
     /// distance to 100 (or 0), and it never reaches either end (no ceiling). NaN stays NaN (absent).
     /// </summary>
-    public static double Display(double z) => double.IsNaN(z) ? double.NaN : 100 / (1 + Math.Pow(2, -Math.Clamp(z, -60, 60)));
+    public static double Display(double z) => double.IsNaN(z) ? double.NaN : 100 / (1 + Math.Exp(-Math.Clamp(z, -60, 60) * 0.6931471805599453)); // 2^-z
 }

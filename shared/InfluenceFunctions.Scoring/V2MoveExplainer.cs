@@ -68,10 +68,28 @@ internal static class V2MoveExplainer
         }
 
         // Yesterday's raw index under today's scales and calibration.
-        var yesterdayRaw = RawOf(before.Where((_, i) => hadBefore[i]).Concat(gone.Select(g => g.Drivers)).ToArray(), [.. scales.ToArray().Where((_, i) => hadBefore[i]), .. gone.Select(g => networkScales.For(g.Name))], beforeEngagement, graphBefore, networkScales);
+        var thenDrivers = new V2NetworkDrivers[count + gone.Count];
+        var thenScales = new ResolvedNetworkScale[count + gone.Count];
+        var thenCount = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (hadBefore[i])
+            {
+                thenDrivers[thenCount] = before[i];
+                thenScales[thenCount++] = scales[i];
+            }
+        }
+
+        foreach (var (name, drivers) in gone)
+        {
+            thenDrivers[thenCount] = drivers;
+            thenScales[thenCount++] = networkScales.For(name);
+        }
+
+        var yesterdayRaw = V2Formula.Evaluate(thenDrivers.AsSpan(0, thenCount), thenScales.AsSpan(0, thenCount), beforeEngagement, graphBefore, networkScales.Graph, [], []).RawIndex;
         var todayPosition = calibration.Position(todayComponents.RawIndex);
         var signalChange = todayPosition - calibration.Position(yesterdayRaw);
-        var effects = new List<Effect>();
+        var effects = new List<Effect>((count * V2NetworkDrivers.Count) + gone.Count + EngagementDrivers.Count);
         var all = zs.AsSpan(0, count);
 
         for (var i = 0; i < count; i++)
@@ -128,9 +146,6 @@ internal static class V2MoveExplainer
 
         return Scale(effects, signalChange, scoreChange);
     }
-
-    private static double RawOf(V2NetworkDrivers[] networks, ResolvedNetworkScale[] scales, in EngagementDrivers engagement, bool graph, NetworkScales networkScales) =>
-        V2Formula.Evaluate(networks, scales, engagement, graph, networkScales.Graph, [], []).RawIndex;
 
     private static ScoreMove[] Scale(List<Effect> effects, double signalChange, int scoreChange)
     {
