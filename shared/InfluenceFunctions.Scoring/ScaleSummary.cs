@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace InfluenceFunctions.Scoring;
 
 /// <summary>
@@ -59,6 +61,61 @@ public sealed class ScaleSummary
 
     internal ReadOnlySpan<double> GraphTopDescending => graphTop.Descending();
 
+    /// <summary>
+    /// The summary as plain records (JSON-friendly) for handing from a shard to the nightly run. Its size depends on the
+    /// capacities and the networks only: at most <see cref="UniformCapacity"/> + <see cref="TopCapacity"/> users, plus per
+    /// network <see cref="TopCapacity"/> users and <see cref="TopCapacity"/> values per signal.
+    /// </summary>
+    public ScaleSummaryData ToData()
+    {
+        static UserObservationData Of(UserObservation u) => new(
+            u.Key, u.Networks, MemoryMarshal.AsBytes(u.Signals.AsSpan()).ToArray(), float.IsNaN(u.Graph) ? null : u.Graph, MemoryMarshal.AsBytes(u.Composites.AsSpan()).ToArray(), u.Raw);
+        return new ScaleSummaryData(
+            uniformCapacity,
+            topCapacity,
+            Users,
+            GraphUsers,
+            graphTop.Descending(),
+            [.. Uniform.OrderBy(u => u.Key).Select(Of)],
+            [.. TopByRaw.OrderBy(u => u.Key).Select(Of)],
+            [.. networks.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => new NetworkTallyData(
+                n.Key,
+                n.Value.Users,
+                n.Value.Present,
+                [.. n.Value.Top.Select(t => t.Descending())],
+                [.. n.Value.TopByComposite.OrderBy(t => t.User.Key).Select(t => new CompositeEntryData(Of(t.User), t.Index))]))]);
+    }
+
+    /// <summary>A summary from <see cref="ToData"/> (another shard's), ready to <see cref="Merge"/>.</summary>
+    public static ScaleSummary FromData(ScaleSummaryData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        static UserObservation Of(UserObservationData u) => new(
+            u.Key, u.Networks, MemoryMarshal.Cast<byte, float>(u.Signals).ToArray(), u.Graph ?? float.NaN, MemoryMarshal.Cast<byte, double>(u.Composites).ToArray(), u.Raw);
+        var summary = new ScaleSummary(data.UniformCapacity, data.TopCapacity) { Users = data.Users, GraphUsers = data.GraphUsers };
+        foreach (var value in data.GraphTop)
+        {
+            summary.graphTop.Add(value);
+        }
+
+        foreach (var user in data.Uniform.Concat(data.TopByRaw).DistinctBy(u => u.Key).Select(Of))
+        {
+            summary.Offer(user); // a user in both lists is one user
+        }
+
+        foreach (var network in data.Networks)
+        {
+            var tally = summary.networks[network.Network] = new NetworkTally(data.TopCapacity);
+            tally.Restore(network.Users, network.Present, network.Top);
+            foreach (var entry in network.TopByComposite)
+            {
+                tally.OfferComposite(Of(entry.User), entry.Index);
+            }
+        }
+
+        return summary;
+    }
+
     /// <summary>Adds one scored user (from <see cref="ScoreModelV2"/>).</summary>
     internal void Add(UserObservation user)
     {
@@ -100,7 +157,7 @@ public sealed class ScaleSummary
         }
 
         // The uniform sample and the top users are re-offered: the lowest hashes and the highest raw indexes of both.
-        foreach (var user in other.uniform.UnorderedItems.Select(i => i.Element).Concat(other.topRaw.UnorderedItems.Select(i => i.Element)).Distinct())
+        foreach (var user in other.uniform.UnorderedItems.Select(i => i.Element).Concat(other.topRaw.UnorderedItems.Select(i => i.Element)).DistinctBy(u => u.Key))
         {
             Offer(user);
         }
@@ -201,7 +258,20 @@ public sealed class ScaleSummary
             }
         }
 
-        private void OfferComposite(UserObservation user, int index)
+        public void Restore(long users, long[] present, double[][] top)
+        {
+            Users = users;
+            Array.Copy(present, Present, Math.Min(present.Length, Present.Length));
+            for (var s = 0; s < Math.Min(top.Length, Top.Length); s++)
+            {
+                foreach (var value in top[s])
+                {
+                    Top[s].Add(value);
+                }
+            }
+        }
+
+        public void OfferComposite(UserObservation user, int index)
         {
             var composite = user.Composites[index];
             if (double.IsNaN(composite))
@@ -264,3 +334,27 @@ internal sealed record UserObservation(ulong Key, string[] Networks, float[] Sig
 {
     public ReadOnlySpan<float> SignalsOf(int network) => Signals.AsSpan(network * V2Signals.MeasuredCount, V2Signals.MeasuredCount);
 }
+
+/// <summary>A <see cref="ScaleSummary"/> as plain data (see <see cref="ScaleSummary.ToData"/>).</summary>
+public sealed record ScaleSummaryData(
+    int UniformCapacity,
+    int TopCapacity,
+    long Users,
+    long GraphUsers,
+    double[] GraphTop,
+    UserObservationData[] Uniform,
+    UserObservationData[] TopByRaw,
+    NetworkTallyData[] Networks);
+
+/// <summary>
+/// One sampled user: per network the measured values (<see cref="V2Signals.MeasuredCount"/> floats each, NaN where absent,
+/// as little-endian bytes so that JSON carries them), the graph (null: none), per network the composite (doubles, as
+/// bytes) and the raw index.
+/// </summary>
+public sealed record UserObservationData(ulong Key, string[] Networks, byte[] Signals, float? Graph, byte[] Composites, double Raw);
+
+/// <summary>One network's counts, per-signal largest values and top users by composite.</summary>
+public sealed record NetworkTallyData(string Network, long Users, long[] Present, double[][] Top, CompositeEntryData[] TopByComposite);
+
+/// <summary>A top user by composite: the user and which of their networks.</summary>
+public sealed record CompositeEntryData(UserObservationData User, int Index);

@@ -112,13 +112,17 @@ public class CalibrationV2Tests
             V2TestData.Model.Score(inputs[i], population, V2TestData.Model.DefaultCalibration, i % 3 == 0 ? first : second);
         }
 
+        // The second shard's summary travels as JSON (as an activity result would).
+        var json = System.Text.Json.JsonSerializer.Serialize(second.ToData());
+        var travelled = ScaleSummary.FromData(System.Text.Json.JsonSerializer.Deserialize<ScaleSummaryData>(json)!);
         var firstThenSecond = new ScaleSummary(uniformUsers: 500, topUsers: 64);
         firstThenSecond.Merge(first);
-        firstThenSecond.Merge(second);
+        firstThenSecond.Merge(travelled);
         var secondThenFirst = new ScaleSummary(uniformUsers: 500, topUsers: 64);
         secondThenFirst.Merge(second);
         secondThenFirst.Merge(first);
 
+        Assert.InRange(json.Length, 10_000, 400_000); // bounded by the capacities, whatever the shard's size
         Assert.Equal(500, all.SampledUsers);
         Assert.Equal(64, all.TopUsers);
         Assert.Equal(all.Users, firstThenSecond.Users);
