@@ -15,6 +15,8 @@ namespace InfluenceFunctions.Benchmarks;
 /// the CPU caches - the nightly run's situation, where a user's input was decoded from its row just before scoring;</item>
 /// <item>read input only: no scoring, just one read of every cache line of each of the 10,000 inputs - what memory
 /// alone costs, for reading the first rows.</item>
+/// <item>v2 rows: the same users scored by model v2, with network scales and knots fitted to the population first
+/// (<see cref="ScaleFit.Fit"/>), as the nightly run would have them.</item>
 /// </list>
 /// </summary>
 [MemoryDiagnoser]
@@ -26,8 +28,11 @@ public class ScoreModelBenchmarks
     public const int CachedUsers = 256;
 
     private readonly ScoreModelV1 model = new();
+    private readonly ScoreModelV2 modelV2 = new();
     private ScoringInput[] firstNight = [];
     private ScoringInput[] withYesterday = [];
+    private ScoringInput[] withYesterdayV2 = [];
+    private Calibration calibrationV2 = null!;
     private SyntheticPopulation population = null!;
 
     [GlobalSetup]
@@ -43,6 +48,22 @@ public class ScoreModelBenchmarks
             var before = population.Users[i].InputForNight(0, null);
             var yesterday = model.Score(before, population, model.DefaultCalibration).ToPreviousScore(before.AsOf);
             withYesterday[i] = firstNight[i] with { Yesterday = yesterday };
+        }
+
+        // v2 scores against its network scales: fit them (and the knots) to the population, as a night would.
+        var summary = new ScaleSummary();
+        foreach (var input in firstNight)
+        {
+            modelV2.Score(input, population, modelV2.DefaultCalibration, summary);
+        }
+
+        calibrationV2 = ScaleFit.Fit(modelV2.DefaultCalibration, summary);
+        withYesterdayV2 = new ScoringInput[Users];
+        for (var i = 0; i < Users; i++)
+        {
+            var before = population.Users[i].InputForNight(0, null);
+            var yesterday = modelV2.Score(before, population, calibrationV2).ToPreviousScore(before.AsOf);
+            withYesterdayV2[i] = firstNight[i] with { Yesterday = yesterday };
         }
     }
 
@@ -60,6 +81,30 @@ public class ScoreModelBenchmarks
         for (var i = 0; i < Users; i++)
         {
             sum += model.Score(withYesterday[i % CachedUsers], population, calibration).RawIndex;
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Users, Description = "v2: score one user, with yesterday")]
+    public double WithYesterdayV2()
+    {
+        double sum = 0;
+        foreach (var input in withYesterdayV2)
+        {
+            sum += modelV2.Score(input, population, calibrationV2).RawIndex;
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Users, Description = "v2: score one user, with yesterday, input in cache")]
+    public double WithYesterdayInCacheV2()
+    {
+        double sum = 0;
+        for (var i = 0; i < Users; i++)
+        {
+            sum += modelV2.Score(withYesterdayV2[i % CachedUsers], population, calibrationV2).RawIndex;
         }
 
         return sum;

@@ -7,6 +7,16 @@ namespace InfluenceFunctions.Scoring;
 /// <param name="Line">Line number (1 is the header) where the row starts.</param>
 public sealed record AggregateCsvRow(int Line, string UserId, AggregateSignals Signals);
 
+/// <summary>One user of the aggregate CSV: their rows, one per network (one row when the CSV has no network column).</summary>
+/// <param name="Line">Line of the user's first row.</param>
+public sealed record AggregateCsvUser(int Line, string UserId, IReadOnlyList<AggregateSignals> Networks)
+{
+    public ScoringInput ToInput(DateOnly asOf) => AggregateSignals.ToInput(UserId, asOf, Networks);
+}
+
+/// <summary>A whole aggregate CSV: its users in order of first appearance, and the header's columns the model does not know.</summary>
+public sealed record AggregateCsvInput(IReadOnlyList<AggregateCsvUser> Users, IReadOnlyList<string> IgnoredColumns);
+
 /// <summary>The aggregate CSV is not usable; names the line and, where it can, the column.</summary>
 public sealed class AggregateCsvException : FormatException
 {
@@ -47,12 +57,38 @@ public static class AggregateCsv
 {
     public const string UserIdColumn = "user_id";
 
+    /// <summary>Optional: the network a row's totals are from; a user's rows on several networks make one user.</summary>
+    public const string NetworkColumn = "network";
+
     /// <summary>The numeric input columns, in documentation order.</summary>
     public static IReadOnlyList<string> NumericColumns { get; } =
     [
         "followers", "following", "listed", "posts", "reactions_received", "replies_received",
-        "mentions_received", "reshares_received", "mentions_sent", "reshares_sent",
+        "mentions_received", "reshares_received", "mentions_sent", "reshares_sent", "views_received", "saves_received", "subscribers",
     ];
+
+    /// <summary>The signal each numeric column carries (null: accepted on any network, not scored).</summary>
+    private static readonly SignalKind?[] ColumnSignals =
+    [
+        SignalKind.AudienceSize, null, SignalKind.ListMemberships, SignalKind.Posts, SignalKind.Reactions, SignalKind.Replies,
+        SignalKind.MentionsReceived, SignalKind.Reshares, SignalKind.MentionsSent, SignalKind.ResharesSent, SignalKind.Views, SignalKind.Saves,
+        SignalKind.AudienceSize,
+    ];
+
+    private static readonly Dictionary<SignalKind, string> SignalWords = new()
+    {
+        [SignalKind.AudienceSize] = "followers",
+        [SignalKind.ListMemberships] = "list memberships",
+        [SignalKind.Posts] = "posts",
+        [SignalKind.Reactions] = "reactions",
+        [SignalKind.Replies] = "replies",
+        [SignalKind.MentionsReceived] = "mentions",
+        [SignalKind.Reshares] = "reshares",
+        [SignalKind.MentionsSent] = "mentions",
+        [SignalKind.ResharesSent] = "reshares",
+        [SignalKind.Views] = "views",
+        [SignalKind.Saves] = "saves",
+    };
 
     public const string OutputHeader = "user_id,score,reach,amplification,network,status";
 
@@ -60,7 +96,37 @@ public static class AggregateCsv
     public static IEnumerable<AggregateCsvRow> Read(TextReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        return ReadRows(reader);
+        return ReadRows(reader, []);
+    }
+
+    /// <summary>
+    /// The whole file as users: rows of the same user (one per network) gathered, in order of first appearance. Throws
+    /// <see cref="AggregateCsvException"/> at the first bad row, or when a user (or a user's network) appears twice.
+    /// </summary>
+    public static AggregateCsvInput ReadUsers(TextReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var ignored = new List<string>();
+        var users = new Dictionary<string, (int Line, List<AggregateSignals> Networks)>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var row in ReadRows(reader, ignored))
+        {
+            if (!users.TryGetValue(row.UserId, out var user))
+            {
+                users[row.UserId] = user = (row.Line, []);
+                order.Add(row.UserId);
+            }
+            else if (user.Networks.Exists(n => n.Network == row.Signals.Network))
+            {
+                throw new AggregateCsvException(row.Line, UserIdColumn, row.Signals.Network == AggregateSignals.NetworkName
+                    ? $"user '{row.UserId}' appears twice"
+                    : $"user '{row.UserId}' appears twice on {row.Signals.Network}");
+            }
+
+            user.Networks.Add(row.Signals);
+        }
+
+        return new AggregateCsvInput(order.Select(id => new AggregateCsvUser(users[id].Line, id, users[id].Networks)).ToList(), ignored);
     }
 
     /// <summary>
@@ -68,23 +134,35 @@ public static class AggregateCsv
     /// <paramref name="output"/> as it goes. Returns the number of users. On bad input it throws part-way, so
     /// callers that must write nothing on error give it a buffer or a temporary file.
     /// </summary>
-    public static int Score(TextReader input, TextWriter output, IScoreModel model, Calibration calibration, DateOnly asOf)
+    public static int Score(TextReader input, TextWriter output, IScoreModel model, Calibration calibration, DateOnly asOf) =>
+        Score(ReadUsers(input).Users, output, model, calibration, asOf);
+
+    /// <summary>Scores users already read and writes <see cref="OutputHeader"/> rows. Returns the number of users.</summary>
+    public static int Score(IReadOnlyList<AggregateCsvUser> users, TextWriter output, IScoreModel model, Calibration calibration, DateOnly asOf)
     {
+        ArgumentNullException.ThrowIfNull(users);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(calibration);
-        var population = EmptyPopulation.Instance;
         output.Write(OutputHeader);
         output.Write('\n');
-        var users = 0;
-        foreach (var row in Read(input))
+        foreach (var user in users)
         {
-            var result = model.Score(row.Signals.ToInput(row.UserId, asOf), population, calibration);
-            WriteRow(output, row.UserId, result);
-            users++;
+            WriteRow(output, user.UserId, model.Score(user.ToInput(asOf), EmptyPopulation.Instance, calibration));
         }
 
-        return users;
+        return users.Count;
+    }
+
+    /// <summary>
+    /// The offline scorer's honest scale: <paramref name="model"/>'s calibration fitted to these users themselves (for v2
+    /// its network scales too), as the nightly run fits it to its population. Meant for <see cref="PopulationCalibration.MinimumUsers"/>
+    /// users or more; with fewer the fit is too coarse to mean much.
+    /// </summary>
+    public static Calibration FitCalibration(IReadOnlyList<AggregateCsvUser> users, IScoreModel model, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        return PopulationCalibration.Fit(model, users.Select(u => u.ToInput(asOf)), EmptyPopulation.Instance, users.Count);
     }
 
     public static void WriteRow(TextWriter output, string userId, ScoreResult result)
@@ -113,9 +191,10 @@ public static class AggregateCsv
         return field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
-    private static string Component(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+    /// <summary>One decimal; a component v2 could not measure (NaN: absent) is an empty cell, not 0.</summary>
+    private static string Component(double value) => double.IsNaN(value) ? string.Empty : value.ToString("0.0", CultureInfo.InvariantCulture);
 
-    private static IEnumerable<AggregateCsvRow> ReadRows(TextReader reader)
+    private static IEnumerable<AggregateCsvRow> ReadRows(TextReader reader, List<string> ignored)
     {
         var records = new RecordReader(reader);
         if (!records.TryRead(out var header, out var headerLine))
@@ -123,7 +202,7 @@ public static class AggregateCsv
             throw new AggregateCsvException(1, null, "the file is empty; expected a header row with a user_id column");
         }
 
-        var userIdAt = -1;
+        int userIdAt = -1, networkAt = -1;
         var numericAt = new int[NumericColumns.Count];
         Array.Fill(numericAt, -1);
         for (var i = 0; i < header.Count; i++)
@@ -135,12 +214,25 @@ public static class AggregateCsv
                 continue;
             }
 
+            if (name == NetworkColumn)
+            {
+                networkAt = networkAt < 0 ? i : throw new AggregateCsvException(headerLine, NetworkColumn, "the column appears twice");
+                continue;
+            }
+
+            var known = false;
             for (var c = 0; c < NumericColumns.Count; c++)
             {
                 if (name == NumericColumns[c])
                 {
                     numericAt[c] = numericAt[c] < 0 ? i : throw new AggregateCsvException(headerLine, name, "the column appears twice");
+                    known = true;
                 }
+            }
+
+            if (!known)
+            {
+                ignored.Add(header[i].Trim());
             }
         }
 
@@ -167,15 +259,28 @@ public static class AggregateCsv
                 throw new AggregateCsvException(line, UserIdColumn, "the user id is empty");
             }
 
+            var network = networkAt < 0 ? AggregateSignals.NetworkName : NetworkOf(fields[networkAt], line);
+            var vocabulary = NetworkVocabulary.For(network);
             var values = new double[NumericColumns.Count];
             for (var c = 0; c < values.Length; c++)
             {
                 values[c] = numericAt[c] < 0 ? double.NaN : ParseValue(fields[numericAt[c]], line, NumericColumns[c]);
+                if (!double.IsNaN(values[c]) && ColumnSignals[c] is { } signal && !vocabulary.Exposes(signal))
+                {
+                    throw new AggregateCsvException(line, NumericColumns[c], $"{network} has no {SignalWords[signal]}; leave the cell empty");
+                }
+            }
+
+            const int followers = 0, subscribers = 12;
+            if (!double.IsNaN(values[followers]) && !double.IsNaN(values[subscribers]))
+            {
+                throw new AggregateCsvException(line, NumericColumns[subscribers], "followers and subscribers are the same audience; give one of them");
             }
 
             yield return new AggregateCsvRow(line, userId, new AggregateSignals
             {
-                Followers = values[0],
+                Network = network,
+                Followers = double.IsNaN(values[followers]) ? values[subscribers] : values[followers],
                 Following = values[1],
                 Listed = values[2],
                 Posts = values[3],
@@ -185,8 +290,23 @@ public static class AggregateCsv
                 ResharesReceived = values[7],
                 MentionsSent = values[8],
                 ResharesSent = values[9],
+                ViewsReceived = values[10],
+                SavesReceived = values[11],
             });
         }
+    }
+
+    private static string NetworkOf(string field, int line)
+    {
+        var network = field.Trim().ToLowerInvariant();
+        if (network.Length == 0)
+        {
+            throw new AggregateCsvException(line, NetworkColumn, "the network is empty");
+        }
+
+        return network == AggregateSignals.NetworkName || NetworkVocabulary.IsKnown(network)
+            ? network
+            : throw new AggregateCsvException(line, NetworkColumn, $"unknown network '{field.Trim()}'; known: {string.Join(", ", NetworkVocabulary.Known.Select(v => v.Network).Order(StringComparer.Ordinal))}");
     }
 
     private static double ParseValue(string field, int line, string column)

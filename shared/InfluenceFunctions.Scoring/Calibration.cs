@@ -20,7 +20,18 @@ public sealed class Calibration
     private readonly double[] knots;
 
     public Calibration(string modelVersion, IReadOnlyList<double> knots, int sampleNights)
+        : this(modelVersion, knots, sampleNights, CalibrationShape.V1, null)
     {
+    }
+
+    /// <param name="modelVersion">The model whose raw index the knots are for.</param>
+    /// <param name="knots">Knots[s-1] is the lowest raw index that maps to score s.</param>
+    /// <param name="sampleNights">Nights of samples blended in (0 for a model's default).</param>
+    /// <param name="shape">The target shape the knots are fitted to (and refitted to each night).</param>
+    /// <param name="scales">Model v2's per-network signal scales, refreshed beside the knots; null for v1.</param>
+    public Calibration(string modelVersion, IReadOnlyList<double> knots, int sampleNights, CalibrationShape shape, NetworkScales? scales)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(knots);
         if (knots.Count != Points)
         {
@@ -39,9 +50,17 @@ public sealed class Calibration
         this.knots = knots.ToArray();
         Knots = Array.AsReadOnly(this.knots);
         SampleNights = sampleNights;
+        Shape = shape;
+        Scales = scales;
     }
 
     public string ModelVersion { get; }
+
+    /// <summary>The target shape the knots are fitted to.</summary>
+    public CalibrationShape Shape { get; }
+
+    /// <summary>Model v2's per-network signal scales (null for v1, whose raw index needs none).</summary>
+    public NetworkScales? Scales { get; }
 
     /// <summary>Knots[s-1] is the lowest raw index that maps to score s.</summary>
     public IReadOnlyList<double> Knots { get; }
@@ -107,22 +126,54 @@ public sealed class Calibration
         return i + 1 + fraction;
     }
 
-    public string Serialize() =>
-        string.Join(';', new[] { ModelVersion, SampleNights.ToString(CultureInfo.InvariantCulture) }
+    /// <summary>
+    /// One line "version;nights;knot 1;...;knot 100" for a v1 calibration. A calibration with another shape or with
+    /// network scales adds a line "shape;name" and one line per scale (see <see cref="NetworkScales"/>).
+    /// </summary>
+    public string Serialize()
+    {
+        var line = string.Join(';', new[] { ModelVersion, SampleNights.ToString(CultureInfo.InvariantCulture) }
             .Concat(knots.Select(k => k.ToString("R", CultureInfo.InvariantCulture))));
+        if (Shape == CalibrationShape.V1 && Scales is null)
+        {
+            return line;
+        }
+
+        var text = line + "\nshape;" + Shape.Name;
+        return Scales is null ? text : text + "\n" + Scales.Serialize();
+    }
 
     public static Calibration Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var parts = text.Split(';');
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var parts = lines.Length > 0 ? lines[0].Split(';') : [];
         if (parts.Length != Points + 2)
         {
             throw new FormatException("Not a serialized calibration.");
         }
 
         var knots = parts.Skip(2).Select(p => double.Parse(p, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
-        return new Calibration(parts[0], knots, int.Parse(parts[1], CultureInfo.InvariantCulture));
+        var shape = CalibrationShape.V1;
+        var scaleLines = new List<string>();
+        foreach (var line in lines.Skip(1))
+        {
+            if (line.StartsWith("shape;", StringComparison.Ordinal))
+            {
+                shape = CalibrationShape.Named(line["shape;".Length..]);
+            }
+            else
+            {
+                scaleLines.Add(line);
+            }
+        }
+
+        var scales = scaleLines.Count > 0 ? NetworkScales.Parse(scaleLines) : null;
+        return new Calibration(parts[0], knots, int.Parse(parts[1], CultureInfo.InvariantCulture), shape, scales);
     }
+
+    /// <summary>The same knots with other network scales.</summary>
+    public Calibration WithScales(NetworkScales? scales) => new(ModelVersion, knots, SampleNights, Shape, scales);
 
     /// <summary>
     /// A calibration that puts one population sample of raw indexes exactly on <see cref="TargetShape"/>:
@@ -132,6 +183,74 @@ public sealed class Calibration
     {
         ArgumentNullException.ThrowIfNull(rawSample);
         return new Calibration(modelVersion, KnotsOf(rawSample), 1);
+    }
+
+    /// <summary>
+    /// <see cref="FromSample(string, IReadOnlyList{double})"/> for another target shape. For a shape whose top lies
+    /// beyond the sample (v2: score 100 at the top millionth) the sample is taken as the whole population and its top
+    /// is extended with an exponential tail fitted to its largest values.
+    /// </summary>
+    public static Calibration FromSample(string modelVersion, IReadOnlyList<double> rawSample, CalibrationShape shape, NetworkScales? scales = null)
+    {
+        ArgumentNullException.ThrowIfNull(rawSample);
+        ArgumentNullException.ThrowIfNull(shape);
+        return new Calibration(modelVersion, KnotsOf(rawSample, shape), 1, shape, scales);
+    }
+
+    /// <summary>
+    /// A calibration for <paramref name="shape"/> from a population known only by a bounded summary: a uniform sample of
+    /// its raw indexes, its largest raw indexes, and its size (the form shards hand on; see <see cref="TailQuantiles"/>).
+    /// Past the largest value the top is extended with an exponential tail fitted to the largest values.
+    /// </summary>
+    public static Calibration FromBoundedSample(
+        string modelVersion, IReadOnlyList<double> uniformSample, IReadOnlyList<double> largest, long population, CalibrationShape shape, NetworkScales? scales = null)
+    {
+        ArgumentNullException.ThrowIfNull(uniformSample);
+        ArgumentNullException.ThrowIfNull(largest);
+        ArgumentNullException.ThrowIfNull(shape);
+        var sorted = uniformSample.Where(double.IsFinite).Order().ToArray();
+        var top = largest.Where(double.IsFinite).OrderDescending().ToArray();
+        if (sorted.Length == 0 && top.Length == 0)
+        {
+            throw new ArgumentException("The sample has no finite raw index.", nameof(uniformSample));
+        }
+
+        return new Calibration(modelVersion, KnotsOf(sorted, top, population, shape), 1, shape, scales);
+    }
+
+    /// <summary>
+    /// Knots for <paramref name="shape"/> from a population known by a uniform sample and its exact largest values
+    /// (see <see cref="TailQuantiles"/>); the bounded form the nightly run's shards hand on.
+    /// </summary>
+    internal static double[] KnotsOf(ReadOnlySpan<double> uniformSorted, ReadOnlySpan<double> topDescending, long population, CalibrationShape shape)
+    {
+        var result = new double[Points];
+        for (var s = 1; s <= Points; s++)
+        {
+            result[s - 1] = TailQuantiles.Quantile(uniformSorted, topDescending, population, shape.PercentileWhereScoreStarts(s));
+            if (s > 1 && result[s - 1] < result[s - 2])
+            {
+                result[s - 1] = result[s - 2];
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Knots blended knot by knot into <paramref name="previous"/> (see <see cref="Blend"/>), its scales replaced.</summary>
+    internal static Calibration BlendKnots(Calibration previous, double[] sample, double weight, NetworkScales? scales)
+    {
+        var blended = new double[Points];
+        for (var i = 0; i < Points; i++)
+        {
+            blended[i] = ((1 - weight) * previous.knots[i]) + (weight * sample[i]);
+            if (i > 0 && blended[i] < blended[i - 1])
+            {
+                blended[i] = blended[i - 1]; // rounding only
+            }
+        }
+
+        return new Calibration(previous.ModelVersion, blended, previous.SampleNights + 1, previous.Shape, scales);
     }
 
     /// <summary>
@@ -148,18 +267,7 @@ public sealed class Calibration
             throw new ArgumentOutOfRangeException(nameof(weight), "The weight is between 0 and 1.");
         }
 
-        var sample = KnotsOf(rawSample);
-        var blended = new double[Points];
-        for (var i = 0; i < Points; i++)
-        {
-            blended[i] = ((1 - weight) * previous.knots[i]) + (weight * sample[i]);
-            if (i > 0 && blended[i] < blended[i - 1])
-            {
-                blended[i] = blended[i - 1]; // rounding only
-            }
-        }
-
-        return new Calibration(previous.ModelVersion, blended, previous.SampleNights + 1);
+        return BlendKnots(previous, KnotsOf(rawSample, previous.Shape), weight, previous.Scales);
     }
 
     /// <summary>
@@ -191,6 +299,24 @@ public sealed class Calibration
         }
 
         return 1;
+    }
+
+    private static double[] KnotsOf(IReadOnlyList<double> rawSample, CalibrationShape shape)
+    {
+        if (shape == CalibrationShape.V1)
+        {
+            return KnotsOf(rawSample);
+        }
+
+        var sorted = rawSample.Where(double.IsFinite).Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            throw new ArgumentException("The sample has no finite raw index.", nameof(rawSample));
+        }
+
+        var top = sorted.AsSpan(Math.Max(0, sorted.Length - ScaleSummary.DefaultTopUsers)).ToArray();
+        Array.Reverse(top);
+        return KnotsOf(sorted, top, sorted.Length, shape);
     }
 
     private static double[] KnotsOf(IReadOnlyList<double> rawSample)

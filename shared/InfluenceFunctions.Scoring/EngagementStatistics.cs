@@ -22,6 +22,15 @@ internal struct EngagementStatistics
     public double RingShare;
     public double NewOrUnscoredShare;
 
+    /// <summary>Share of inbound engagement from accounts this user engages back (0-1); v2 judges rings from it.</summary>
+    public double ReciprocalInShare;
+
+    /// <summary>Share of outbound engagement going to this user's own engagers (0-1).</summary>
+    public double ReciprocalOutShare;
+
+    /// <summary>How many equally active engagers the inbound engagement amounts to (total² / sum of squares).</summary>
+    public double EffectiveEngagers;
+
     /// <summary>Days with any inbound or outbound edge (bit d = day index d).</summary>
     public UInt128 Days;
 
@@ -268,6 +277,9 @@ internal struct EngagementStatistics
         var spread = effectiveEngagers / ScoreModelV1.RingConcentrationScale;
         var concentration = 1 / (1 + (spread * spread));
         statistics.RingShare = outTotal > 0 ? reciprocalIn / total * (reciprocalOut / outTotal) * concentration : 0;
+        statistics.ReciprocalInShare = reciprocalIn / total;
+        statistics.ReciprocalOutShare = outTotal > 0 ? reciprocalOut / outTotal : 0;
+        statistics.EffectiveEngagers = effectiveEngagers;
         Damp(dayCount, dayWeighted, daySuspicious, out var dampedCount, out var dampedWeighted, out var dampedSuspicious);
         statistics.CountPerDay = dampedCount / WindowStatistics.WindowWeight;
         statistics.WeightedPerDay = dampedWeighted / WindowStatistics.WindowWeight;

@@ -26,6 +26,10 @@ internal static class InputPrefetch
             for (var i = 0; i < windows.Count; i++)
             {
                 Request(MemoryMarshal.AsBytes(windows[i].Values.AsSpan()));
+                if (windows[i].ExtendedValues is { } extended)
+                {
+                    Request(MemoryMarshal.AsBytes(extended.AsSpan())); // views and saves (v2); v1 rows have none
+                }
             }
         }
 

@@ -253,7 +253,7 @@ internal static class MoveExplainer
         return result;
     }
 
-    private static string Describe(string what, double then, double now)
+    internal static string Describe(string what, double then, double now)
     {
         if (double.IsNaN(now))
         {
@@ -273,14 +273,14 @@ internal static class MoveExplainer
             : string.Create(CultureInfo.InvariantCulture, $"{what} {direction} {size:0}%");
     }
 
-    private static string DescribeEngagement(int index, double then, double now) => index switch
+    internal static string DescribeEngagement(int index, double then, double now) => index switch
     {
         0 => Describe("engagement weighted by the engagers' own scores", then, now),
         1 => DescribeShare("share of engagement from a closed circle of accounts engaging each other", then, now),
         _ => DescribeShare("share of engagement from new or unscored accounts", then, now),
     };
 
-    private static string DescribeShare(string what, double then, double now)
+    internal static string DescribeShare(string what, double then, double now)
     {
         var direction = now >= (double.IsNaN(then) ? 0 : then) ? "rose" : "fell";
         return string.Create(CultureInfo.InvariantCulture, $"{what} {direction} from {(double.IsNaN(then) ? 0 : then) * 100:0}% to {now * 100:0}%");

@@ -1,10 +1,10 @@
 namespace InfluenceFunctions.Scoring;
 
 /// <summary>
-/// The keys of <see cref="ScoreResult.Drivers"/> for model v1. Per-network drivers are
+/// The keys of <see cref="ScoreResult.Drivers"/> (model v2 adds its own per-network suffixes, <see cref="ScoreModelV2.NetworkDriverSuffixes"/>). Per-network drivers are
 /// "{network}.{suffix}" (for example "twitter.reshares_received_per_day"); the three engagement drivers are
 /// shared by all networks. A driver that a network does not report is left out, never stored as zero.
-/// Every daily value is a 90-day average with a 30-day half-life over the days that have data, after
+/// Every daily value is a 90-day average with a 45-day half-life over the days that have data, after
 /// burst damping.
 /// </summary>
 public static class ScoreDrivers

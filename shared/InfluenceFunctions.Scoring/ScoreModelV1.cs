@@ -240,7 +240,7 @@ public sealed partial class ScoreModelV1 : IScoreModel
         };
     }
 
-    private static string? UnscoredReason(int networks, int daysWithData, double posts, double engagementReceived)
+    internal static string? UnscoredReason(int networks, int daysWithData, double posts, double engagementReceived)
     {
         if (networks == 0 && daysWithData == 0)
         {

@@ -25,7 +25,7 @@ public sealed class ScoreModels
     }
 
     /// <summary>The versions this build ships.</summary>
-    public static IReadOnlyList<IScoreModel> BuiltIn { get; } = [new ScoreModelV1()];
+    public static IReadOnlyList<IScoreModel> BuiltIn { get; } = [new ScoreModelV1(), new ScoreModelV2()];
 
     /// <summary>A registry of the built-in versions (for tools without dependency injection).</summary>
     public static ScoreModels Default { get; } = new(BuiltIn);

@@ -4,6 +4,7 @@ using InfluenceFunctions.Cli;
 var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["score-csv"] = ScoreCsvCommand.RunAsync,
+    ["eval"] = EvalCommand.RunAsync,
     ["bench-nightly"] = BenchNightlyCommand.RunAsync,
     ["import"] = ImportCommand.RunAsync,
     ["card-sample"] = CardSampleCommand.RunAsync,

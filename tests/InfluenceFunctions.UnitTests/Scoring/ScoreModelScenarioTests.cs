@@ -38,7 +38,8 @@ public class ScoreModelScenarioTests
     [Fact]
     public void ShouldCostNoisyUsersAtMostThreePointsForASevenDayBreakAlmostAlways()
     {
-        // With day-to-day noise the comparison also carries the luck of the days the break replaced.
+        // With day-to-day noise the comparison also carries the luck of the days the break replaced: 98% lose at most 3
+        // points and nobody more than 4 (docs/score-model.md says so; small accounts on larger populations reach 4).
         var population = SyntheticPopulation.Create(new SyntheticOptions(150, Seed: 32, EngagersPerDay: 1.5));
         var costs = new List<double>();
         foreach (var user in population.Users)
@@ -55,13 +56,15 @@ public class ScoreModelScenarioTests
         }
 
         Assert.True(Percentile(costs, 0.98) <= 3, $"98th percentile cost: {Percentile(costs, 0.98)}");
+        Assert.True(costs.Max() <= 4, $"largest cost: {costs.Max()}");
         Assert.True(costs.Average() <= 1.5, $"mean cost: {costs.Average():0.00}");
     }
 
     [Fact]
     public void ShouldMoveTheScoreLittleForOneFranticDay()
     {
-        // One day with twenty times the usual posting and engagement: at most 2 points, at any night after it.
+        // One day with twenty times the usual posting and engagement, at any night after it: at most 2 points without
+        // day-to-day noise; with it 98% move at most 2 and nobody more than 3 (as docs/score-model.md says).
         foreach (var noise in new[] { false, true })
         {
             var population = SyntheticPopulation.Create(new SyntheticOptions(150, Seed: 33, Noise: noise, EngagersPerDay: 1.5));
@@ -80,6 +83,7 @@ public class ScoreModelScenarioTests
             }
 
             Assert.True(moves.Max() <= (noise ? 3 : 2), $"noise {noise}: largest move {moves.Max()}");
+            Assert.True(Percentile(moves.Select(m => (double)m), 0.98) <= 2, $"noise {noise}: 98th percentile move {Percentile(moves.Select(m => (double)m), 0.98)}");
             Assert.True(moves.Average() <= 1.2, $"noise {noise}: mean move {moves.Average():0.00}");
         }
     }
