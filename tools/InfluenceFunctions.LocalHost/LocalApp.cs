@@ -104,6 +104,7 @@ public static class LocalApp
         PartnerEndpoints.Map(api, admin);
         WebhookEndpoints.Map(api, admin);
         AccountEndpoints.Map(api);
+        ProfileEndpoints.Map(app, api);
     }
 
     private static bool IsAdmin(HttpRequest request, string adminKey)

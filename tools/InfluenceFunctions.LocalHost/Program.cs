@@ -35,6 +35,7 @@ try
         }
 
         userSigningKey = DevelopmentTokens.Configure(builder.Configuration);
+        builder.Configuration["SignIn:Development"] = (userSigningKey is not null).ToString(); // The profile page's demo-user sign-in.
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
     });
 
@@ -65,6 +66,7 @@ try
 
     Console.WriteLine();
     Console.WriteLine($"InfluenceFunctions local host on {baseUrl} (Ctrl+C stops it{(azurite is null ? string.Empty : " and Azurite")}).");
+    Console.WriteLine($"Profile page: {baseUrl}/profile/{(userSigningKey is null ? string.Empty : " (sign in by picking a demo user)")}");
     Console.WriteLine("Try:");
     Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(1)}/score");
     Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(42)}/explanation");

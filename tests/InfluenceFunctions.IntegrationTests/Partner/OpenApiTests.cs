@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.Profile;
 using InfluenceFunctions.Api;
 using InfluenceFunctions.LocalHost;
 using InfluenceFunctions.Storage.Partner;
@@ -38,6 +39,7 @@ public sealed class OpenApiTests
         var app = LocalApp.Build([], b => b.Configuration["LocalHost:RunSchedule"] = "false");
         var served = new SortedSet<string>(
             ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+                .Where(e => e.Metadata.GetMetadata<LocalHostOnly>() is null && !ProfileRoutes.Pages.Contains(e.RoutePattern.RawText!.TrimStart('/'))) // The pages are not API.
                 .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/')}")),
             StringComparer.Ordinal);
         Assert.Equal(served, Documented());
@@ -52,7 +54,7 @@ public sealed class OpenApiTests
         var served = new SortedSet<string>(
             metadata.RootElement.EnumerateArray()
                 .Select(f => f.GetProperty("bindings").EnumerateArray().First())
-                .Where(b => b.GetProperty("type").GetString() == "httpTrigger")
+                .Where(b => b.GetProperty("type").GetString() == "httpTrigger" && !ProfileRoutes.Pages.Contains(b.GetProperty("route").GetString()))
                 .SelectMany(b => b.GetProperty("methods").EnumerateArray().Select(m => $"{m.GetString()!.ToUpperInvariant()} /api/{b.GetProperty("route").GetString()}")),
             StringComparer.Ordinal);
         Assert.Equal(served, Documented());
@@ -68,8 +70,8 @@ public sealed class OpenApiTests
             {
                 var schemes = operation.Value.GetProperty("security").EnumerateArray().SelectMany(s => s.EnumerateObject().Select(p => p.Name)).ToList();
                 // End-user actions (hide a topic, +K, the person's account) are the user's own: a bearer token, not a partner key.
-                var endUser = path.Name.EndsWith("/hidden", StringComparison.Ordinal) || path.Name.EndsWith("/plusk", StringComparison.Ordinal) || path.Name.Contains("/account", StringComparison.Ordinal);
-                var expected = path.Name == "/openapi.json" ? [] : path.Name.StartsWith("/v1/manage/", StringComparison.Ordinal) || path.Name.StartsWith("/v1/ingest/", StringComparison.Ordinal) ? new[] { "functionKey" } : endUser ? ["userToken"] : ["apiKey"];
+                var endUser = path.Name.EndsWith("/hidden", StringComparison.Ordinal) || path.Name.EndsWith("/plusk", StringComparison.Ordinal) || path.Name.Contains("/account", StringComparison.Ordinal) || path.Name.EndsWith("/profile", StringComparison.Ordinal);
+                var expected = path.Name is "/openapi.json" or "/v1/signin/config" ? [] : path.Name.StartsWith("/v1/manage/", StringComparison.Ordinal) || path.Name.StartsWith("/v1/ingest/", StringComparison.Ordinal) ? new[] { "functionKey" } : endUser ? ["userToken"] : ["apiKey"];
                 Assert.True(expected.SequenceEqual(schemes), $"{operation.Name} {path.Name}: {string.Join(",", schemes)}");
             }
         }
