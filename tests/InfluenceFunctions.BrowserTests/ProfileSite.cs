@@ -18,14 +18,12 @@ using Microsoft.Playwright;
 namespace InfluenceFunctions.BrowserTests;
 
 /// <summary>
-/// The local host as a person meets it (development sign-in on, the erasure settling in seconds) over its own Azurite,
-/// with a small population scored over six nights: 16 people with 60 days of signals, growing, so moves and deltas
-/// exist; u005 posts about the Minnesota Twins and wine and received a +K; u015 has three days of data (unscored).
-/// And one headless Debian Chromium for all the tests.
+/// A small population made for the page's features, scored over six nights: 16 people with 60 days of signals,
+/// growing, so moves and deltas exist; u005 posts about the Minnesota Twins and wine and received a +K; u015 has three
+/// days of data (unscored). The erasure settles in seconds. (The demo's month: <see cref="DemoSite"/>.)
 /// </summary>
-public sealed class ProfileSite : IAsyncLifetime
+public sealed class ProfileSite : BrowserSite
 {
-    public const string ChromiumPath = "/usr/lib/chromium/chromium";
     public const string AdminKey = "browser-test-admin-key";
     public const int ErasureSettleSeconds = 3;
     public const int People = 16;
@@ -36,118 +34,20 @@ public sealed class ProfileSite : IAsyncLifetime
     /// <summary>The last night scored; the page is looked at the morning after.</summary>
     public static readonly DateOnly Night = new(2026, 11, 27);
 
-    private AzuriteProcess? azurite;
-    private WebApplication? app;
-    private IPlaywright? playwright;
-
     public FixedClock Clock { get; } = new(new DateTimeOffset(Night.AddDays(1).ToDateTime(new TimeOnly(6, 0)), TimeSpan.Zero));
 
-    public Uri BaseAddress { get; private set; } = null!;
-
-    public HttpClient Http { get; private set; } = null!;
-
-    public IBrowser Browser { get; private set; } = null!;
-
-    public IServiceProvider Services => app!.Services;
-
-    /// <summary>How long the set-up took (Azurite, host, seeding, three nights), for the report.</summary>
-    public TimeSpan StartupTime { get; private set; }
-
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        var started = DateTime.UtcNow;
-        azurite = await AzuriteProcess.StartAsync(null, CancellationToken.None);
-        app = LocalApp.Build([], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Storage:ConnectionString"] = azurite.ConnectionString,
-                ["Influence:TablePrefix"] = "b" + Guid.NewGuid().ToString("N")[..12],
-                ["Influence:ShardCount"] = "8",
-                ["LocalHost:AdminKey"] = AdminKey,
-                ["LocalHost:RunSchedule"] = "false",
-                ["LocalHost:RunWebhooks"] = "false",
-                ["Privacy:ErasureSettleSeconds"] = ErasureSettleSeconds.ToString(CultureInfo.InvariantCulture),
-                // What Program.cs sets when it trusts its own development key: the page's demo-user sign-in.
-                ["SignIn:Development"] = "true",
-                ["Auth:Issuer"] = "http://127.0.0.1/influence-browser-tests",
-                ["Auth:Audience"] = "influence-browser-tests",
-                ["Auth:SigningKeys:0"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-            });
-            builder.Services.AddSingleton<TimeProvider>(Clock);
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-        });
-        await app.StartAsync();
-        await app.Services.GetRequiredService<InfluenceTables>().CreateIfNotExistsAsync(CancellationToken.None);
-        BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        await SeedAsync();
+        ["Influence:ShardCount"] = "8",
+        ["LocalHost:AdminKey"] = AdminKey,
+        ["Privacy:ErasureSettleSeconds"] = ErasureSettleSeconds.ToString(CultureInfo.InvariantCulture),
+    };
 
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true });
-        StartupTime = DateTime.UtcNow - started;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Browser is not null)
-        {
-            await Browser.DisposeAsync();
-        }
-
-        playwright?.Dispose();
-        Http?.Dispose();
-        if (app is not null)
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-
-        if (azurite is not null)
-        {
-            await azurite.DisposeAsync();
-        }
-    }
-
-    /// <summary>A fresh browser context (its own session storage, so signed out) and a page in it.</summary>
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            AcceptDownloads = true,
-        });
-        context.SetDefaultTimeout(15_000);
-        var page = await context.NewPageAsync();
-        page.PageError += (_, error) => PageErrors.Add(error);
-        return page;
-    }
-
-    /// <summary>Uncaught script errors on any page: a test fails on one.</summary>
-    public List<string> PageErrors { get; } = [];
-
-    /// <summary>A development token, from the same local-host route the page uses.</summary>
-    public async Task<string> TokenForAsync(string userId)
-    {
-        using var response = await Http.PostAsJsonAsync("/api/dev/token", new { userId });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-    }
-
-    /// <summary>GET /api/v1/users/{userId}/profile as that person.</summary>
-    public async Task<JsonElement> ProfileOfAsync(string userId)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/users/{userId}/profile");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenForAsync(userId));
-        using var response = await Http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
+    protected override TimeProvider? SiteClock => Clock;
 
     public static string UserId(int index) => "u" + index.ToString("D3", CultureInfo.InvariantCulture);
 
-    private async Task SeedAsync()
+    protected override async Task SeedAsync()
     {
         var signals = new List<object>();
         var engagements = new List<object>();

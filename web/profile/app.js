@@ -195,6 +195,11 @@ const sentence = (text) => (text ? text[0].toUpperCase() + text.slice(1) + (/[.!
 function renderHistory() {
   drawHistory($('history-chart'), profile.history);
   $('history-caption').textContent = describeHistory(profile.history);
+  fill($('milestones-body'), profile.milestones.length === 0
+    ? h('p', { class: 'hint', id: 'no-milestones' }, 'None in this year yet: a milestone is your score reaching (or falling below) 25, 50, 75 or 90.')
+    : h('ul', { class: 'milestones', id: 'milestones', 'aria-labelledby': 'milestones-title' }, profile.milestones.map((m) =>
+      h('li', { class: m.direction === 'up' ? 'up' : 'down', 'data-milestone': m.milestone },
+        h('span', { class: 'move-mark', 'aria-hidden': 'true' }, m.direction === 'up' ? '▲' : '▼'), h('span', {}, m.sentence)))));
   const rows = [...profile.history.days].reverse();
   fill($('history-table'), rows.length === 0 ? h('p', {}, 'No nights yet.') : h('table', {},
     h('caption', { class: 'visually-hidden' }, 'Score by night, newest first'),

@@ -1,8 +1,10 @@
-// The 365-day history chart: an SVG drawn here, sized to its container (redrawn when that changes), a gap in the line
-// for every night without a score, a grey tick for a night that was unscored.
+// The history chart: an SVG drawn here, sized to its container (redrawn when that changes), a gap in the line for
+// every night without a score, a grey tick for a night that was unscored. It spans the 365 days the API sends once
+// they hold results; a shorter history is drawn over its own nights (at least MinSpanDays), not as a sliver at the end.
 import { svg, day } from './dom.js';
 
 const DayMs = 86_400_000;
+const MinSpanDays = 45;
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const dayNumber = (text) => Math.round(Date.parse(`${text}T00:00:00Z`) / DayMs);
@@ -33,11 +35,27 @@ export function describeHistory(history) {
     `${unscored > 0 ? ` (${unscored} unscored)` : ''}: lowest ${Math.min(...values)}, highest ${Math.max(...values)}, latest ${last.score}.`;
 }
 
+/** The first day the chart shows: the history's, or a week before its first result, whichever is later. */
+function chartStart(history) {
+  const from = dayNumber(history.from);
+  const to = dayNumber(history.to);
+  if (history.days.length === 0) return Math.max(from, to - MinSpanDays);
+  return Math.max(from, Math.min(dayNumber(history.days[0].day) - 7, to - MinSpanDays));
+}
+
+/** The chart's accessible title: what stretch of time it shows. */
+export function chartTitle(history) {
+  const start = chartStart(history);
+  return start <= dayNumber(history.from)
+    ? 'Your score, night by night, over the last 365 days'
+    : `Your score, night by night, since ${day(new Date(start * DayMs).toISOString().slice(0, 10))}`;
+}
+
 function render(history, width) {
   const narrow = width < 520;
   const height = narrow ? 190 : 240;
   const margin = { left: 34, right: 14, top: 14, bottom: 28 };
-  const first = dayNumber(history.from);
+  const first = chartStart(history);
   const last = dayNumber(history.to);
   const span = Math.max(1, last - first);
   const x = (n) => margin.left + ((width - margin.left - margin.right) * (n - first)) / span;
@@ -46,7 +64,7 @@ function render(history, width) {
   const root = svg('svg', {
     class: 'history-chart', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'chart-title chart-desc',
   });
-  root.append(svg('title', { id: 'chart-title' }, 'Your score, night by night, over the last 365 days'));
+  root.append(svg('title', { id: 'chart-title' }, chartTitle(history)));
   root.append(svg('desc', { id: 'chart-desc' }, describeHistory(history)));
 
   // Grid: the score scale (0-100 is the whole range, so a move looks as big as it is).
@@ -55,18 +73,25 @@ function render(history, width) {
     root.append(svg('text', { class: 'axis', x: margin.left - 6, y: y(score) + 4, 'text-anchor': 'end' }, String(score)));
   }
 
-  // Months along the bottom (every second or third one on a narrow screen).
+  // Months along the bottom (every second or third one on a narrow screen); over a short span, the 1st, 8th, 15th and
+  // 22nd of each month instead.
+  const short = span <= 120;
   const step = width < 420 ? 3 : narrow ? 2 : 1;
-  const start = new Date(first * DayMs);
-  let month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
-  for (let i = 0; month.getTime() / DayMs <= last; i++, month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1))) {
-    const n = Math.round(month.getTime() / DayMs);
-    root.append(svg('line', { class: 'tick', x1: x(n), x2: x(n), y1: height - margin.bottom, y2: height - margin.bottom + 4 }));
-    if (i % step === 0) {
-      const label = month.getUTCMonth() === 0 ? String(month.getUTCFullYear()) : months[month.getUTCMonth()];
-      root.append(svg('text', { class: 'axis', x: x(n), y: height - 8, 'text-anchor': 'middle' }, label));
+  const ticks = [];
+  for (let month = new Date(Date.UTC(new Date(first * DayMs).getUTCFullYear(), new Date(first * DayMs).getUTCMonth(), 1));
+    month.getTime() / DayMs <= last; month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1))) {
+    for (const date of short ? [1, 8, 15, 22] : [1]) {
+      const n = Math.round(Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), date) / DayMs);
+      if (n >= first && n <= last) {
+        const label = short ? `${date} ${months[month.getUTCMonth()]}` : month.getUTCMonth() === 0 ? String(month.getUTCFullYear()) : months[month.getUTCMonth()];
+        ticks.push({ n, label });
+      }
     }
   }
+  ticks.forEach((tick, i) => {
+    root.append(svg('line', { class: 'tick', x1: x(tick.n), x2: x(tick.n), y1: height - margin.bottom, y2: height - margin.bottom + 4 }));
+    if (i % step === 0) root.append(svg('text', { class: 'axis', x: x(tick.n), y: height - 8, 'text-anchor': 'middle' }, tick.label));
+  });
 
   const points = history.days.map((d) => ({ n: dayNumber(d.day), score: d.score }));
   const scored = points.filter((p) => p.score !== null);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.Scoring;
 
 namespace InfluenceFunctions.Api.Profile;
@@ -63,6 +64,14 @@ public static partial class PlainWords
                 $"A score needs activity in the last 90 days: post on a connected network (next run: {when}).",
             _ => $"Scores are recalculated every night; the next run is at {when}.",
         };
+    }
+
+    /// <summary>"Your score reached 50 on the night of 2026-11-12 (48 to 51)." or "Your score fell below 50 ...".</summary>
+    public static string Milestone(MilestoneCrossing crossing)
+    {
+        ArgumentNullException.ThrowIfNull(crossing);
+        var what = crossing.Up ? $"reached {crossing.Milestone}" : $"fell below {crossing.Milestone}";
+        return $"Your score {what} on the night of {crossing.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} ({crossing.PreviousScore} to {crossing.Score}).";
     }
 
     private static string Plural(string points) => points == "1.0" ? "point" : "points";

@@ -70,6 +70,7 @@ public sealed class ProfileHandler(
         var now = clock.GetUtcNow();
         var nextRun = schedule.NextRunAfter(now);
         var lastNight = row is { Day.Length: > 0 } ? DateOnly.Parse(row.Day, CultureInfo.InvariantCulture) : DateOnly.FromDateTime(now.UtcDateTime).AddDays(-1);
+        var history = History(row, lastNight);
         var received = (await plusKGraphs.GetAsync(lastNight, cancellationToken)).ReceivedBy(UserKeys.Of(userId))
             .GroupBy(r => r.Topic, StringComparer.Ordinal)
             .Select(g => new PlusKReceived(g.Key, TopicName(g.Key), g.Count()))
@@ -88,7 +89,10 @@ public sealed class ProfileHandler(
                 account.Disconnections.Select(d => new DisconnectionView(d.Network, PlainWords.NetworkName(d.Network), d.DisconnectedUtc)).ToList(),
                 Connectable),
             Score(row, account, nextRun),
-            History(row, lastNight),
+            history,
+            ScoreMilestones.Along(history.Days.Select(d => (d.Day, d.Score)))
+                .Select(m => new MilestoneView(m.Day, m.Milestone, m.Up ? "up" : "down", m.PreviousScore, m.Score, PlainWords.Milestone(m)))
+                .ToList(),
             Topics(topicProfile, hidden),
             new PlusKSummary(remaining, PlusKService.DailyLimit, resets, given.Select(g => new PlusKGiven(g.Receiver, g.Topic, TopicName(g.Topic), g.GivenUtc)).ToList(), received, received.Sum(r => r.Count), lastNight, topicChoices.Value),
             erasureStatus,
@@ -173,6 +177,7 @@ public sealed record ProfileView(
     AccountSummary Account,
     ScoreSummary Score,
     HistorySummary History,
+    IReadOnlyList<MilestoneView> Milestones,
     IReadOnlyList<TopicView> Topics,
     PlusKSummary PlusK,
     ErasureStatus? Erasure,
@@ -217,6 +222,9 @@ public sealed record MoveView(string Sentence, double Points);
 public sealed record HistorySummary(DateOnly From, DateOnly To, IReadOnlyList<HistoryPoint> Days);
 
 public sealed record HistoryPoint(DateOnly Day, int? Score);
+
+/// <summary>A milestone (25, 50, 75, 90) the score crossed on a night of the history, newest first, with a sentence.</summary>
+public sealed record MilestoneView(DateOnly Day, int Milestone, string Direction, int PreviousScore, int Score, string Sentence);
 
 public sealed record TopicView(string Id, string Name, string Path, int Score, bool Hidden, TopicEvidenceView Evidence);
 

@@ -18,14 +18,13 @@ public static class WebhookEventTypes
 
     public static IReadOnlyList<string> All { get; } = [ScoreChanged, ScoreMilestone, TopicGained, TopicLost, RecalculationCompleted, ModelVersionChanged, UserErased];
 
-    /// <summary>The scores a score.milestone event is about, crossed either way.</summary>
-    public static IReadOnlyList<int> Milestones { get; } = [25, 50, 75, 90];
+    /// <summary>The scores a score.milestone event is about, crossed either way (<see cref="ScoreMilestones"/>).</summary>
+    public static IReadOnlyList<int> Milestones => ScoreMilestones.Values;
 
     public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);
 
     /// <summary>The milestones crossed between two scores (empty when none): up when previous &lt; m &lt;= current, down when current &lt; m &lt;= previous.</summary>
-    public static IReadOnlyList<int> Crossed(int previous, int current) =>
-        Milestones.Where(m => (previous < m && m <= current) || (current < m && m <= previous)).ToList();
+    public static IReadOnlyList<int> Crossed(int previous, int current) => ScoreMilestones.Crossed(previous, current);
 }
 
 /// <summary>
