@@ -25,11 +25,30 @@ internal static class LocalConsole
         return chosen ? args : [.. args, "--environment", "Development"];
     }
 
-    /// <summary>Turns the hosts' lifetime status lines off (warnings and errors still show).</summary>
+    /// <summary>
+    /// Turns the hosts' lifetime status lines off (their warnings and errors still show), and the host's own log of a
+    /// failed start: Program reports a taken port itself, and any other failure is thrown with its stack trace.
+    /// </summary>
     public static void QuietHostStatus(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         configuration["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
+        configuration["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical";
+    }
+
+    /// <summary>Whether something already listens on the port (checked before Azurite starts; the bind error covers a race).</summary>
+    public static bool IsTaken(int port)
+    {
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            probe.Start();
+            return false;
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            return true;
+        }
     }
 
     /// <summary>The one status block: the API's URL, the environment, and how to stop.</summary>
@@ -40,10 +59,10 @@ internal static class LocalConsole
         Console.WriteLine($"Application started {sinceStart.TotalSeconds:F1} s after launch. Press Ctrl+C to shut down{(ownsAzurite ? " (it stops Azurite too)" : string.Empty)}.");
     }
 
-    /// <summary>Whether starting failed because this port is taken (Kestrel's bind error).</summary>
+    /// <summary>Whether starting failed because this port is taken (Kestrel's "Failed to bind to address http://127.0.0.1:{port}: ...").</summary>
     public static bool IsPortInUse(Exception error, int port) =>
         error is IOException { InnerException: AddressInUseException } io
-        && io.Message.Contains(":" + port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        && io.Message.Contains(":" + port.ToString(CultureInfo.InvariantCulture) + ":", StringComparison.Ordinal);
 
     public static void PortInUse(int port)
     {

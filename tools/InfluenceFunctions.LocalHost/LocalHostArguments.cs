@@ -8,7 +8,7 @@ namespace InfluenceFunctions.LocalHost;
 internal sealed record LocalHostArguments(int Users, int Seed, int Port, bool Demo, string[] Remaining, int Nights = LocalDemo.DefaultNights)
 {
     /// <summary>Demo people by default: enough for a population, few enough that a month of nights scores in seconds.</summary>
-    public const int DefaultUsers = 1_000;
+    public const int DefaultUsers = 500;
 
     public static LocalHostArguments? Parse(string[] args)
     {

@@ -15,6 +15,12 @@ if (options is null)
     return 2;
 }
 
+if (LocalConsole.IsTaken(options.Port))
+{
+    LocalConsole.PortInUse(options.Port);
+    return 1;
+}
+
 AzuriteProcess? azurite = null;
 byte[]? userSigningKey = null;
 var started = System.Diagnostics.Stopwatch.StartNew();

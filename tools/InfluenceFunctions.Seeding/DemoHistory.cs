@@ -14,7 +14,7 @@ namespace InfluenceFunctions.Seeding;
 public sealed class DemoHistory(NightlyRunService runs, ShardPass pass)
 {
     /// <summary>Shards scored at once: Azurite is one Node thread, so more only queue up there.</summary>
-    public int Concurrency { get; init; } = 4;
+    public int Concurrency { get; init; } = 8;
 
     /// <summary>Scores every night from <paramref name="first"/> to <paramref name="last"/>; reports each night as it completes.</summary>
     public async Task<IReadOnlyList<NightlyRunSummary>> RunAsync(DateOnly first, DateOnly last, IProgress<NightlyRunSummary>? progress, CancellationToken cancellationToken)
