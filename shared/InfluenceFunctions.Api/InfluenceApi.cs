@@ -2,6 +2,7 @@ using InfluenceFunctions.Api.Auth;
 using InfluenceFunctions.Api.Ingestion;
 using InfluenceFunctions.Api.Partner;
 using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Profile;
 using InfluenceFunctions.Api.Runs;
 using InfluenceFunctions.Api.Topics;
 using InfluenceFunctions.Api.Webhooks;
@@ -36,6 +37,13 @@ public static class InfluenceApi
         services.AddSingleton<AccountHandler>();
         services.AddSingleton<WebhookEndpointHandler>();
         services.AddSingleton<WebhookAnnouncementHandler>();
+
+        // The person's profile page: its API, the public card page and the embedded web files (ADR 0012).
+        services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.SectionName);
+        services.AddSingleton<WebAssets>();
+        services.AddSingleton<ProfileHandler>();
+        services.AddSingleton<PublicCardHandler>();
+        services.AddSingleton<SignInConfigHandler>();
         return services;
     }
 }

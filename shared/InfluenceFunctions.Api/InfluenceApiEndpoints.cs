@@ -2,6 +2,7 @@ using InfluenceFunctions.Api.Http;
 using InfluenceFunctions.Api.Ingestion;
 using InfluenceFunctions.Api.Partner;
 using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Profile;
 using InfluenceFunctions.Api.Runs;
 using InfluenceFunctions.Api.Topics;
 using InfluenceFunctions.Api.Webhooks;
@@ -32,6 +33,7 @@ public static class InfluenceApiEndpoints
         MapTopics(Group(api, ApiAccess.Partner, "topics"), Group(api, ApiAccess.User, "topics"));
         MapWebhooks(Group(api, ApiAccess.Partner, "webhooks"));
         MapAccount(Group(api, ApiAccess.User, "account"));
+        MapProfile(Group(api, ApiAccess.User, "profile"), Group(api, ApiAccess.Public, "profile"));
 
         var admin = Group(api, ApiAccess.Admin, "admin")
             .AddEndpointFilter(async (context, next) => isAdmin(context.HttpContext.Request)
@@ -155,6 +157,14 @@ public static class InfluenceApiEndpoints
             .Named("DisconnectNetwork", "Disconnect a network (its stored signals go with it); it takes effect at the next nightly run.");
         user.MapGet(ApiRoutes.UserExport, (string userId, HttpRequest request, AccountHandler handler, CancellationToken ct) => handler.ExportAsync(userId, request, ct))
             .Named("ExportAccount", "Everything stored about the person, as one JSON document.");
+    }
+
+    private static void MapProfile(RouteGroupBuilder user, RouteGroupBuilder open)
+    {
+        user.MapGet(ProfileRoutes.UserProfile, (string userId, HttpRequest request, ProfileHandler handler, CancellationToken ct) => handler.GetAsync(userId, request, ct))
+            .Named("GetUserProfile", "Everything the person's profile page shows, in one call: account, score, history, moves in words, topics, +K, erasure.");
+        open.MapGet(ProfileRoutes.SignInConfig, (SignInConfigHandler handler) => handler.Get())
+            .Named("GetSignInConfig", "How the profile page signs a person in here: development sign-in, the configured OIDC issuer, or none.");
     }
 
     private static void MapAdmin(RouteGroupBuilder admin)

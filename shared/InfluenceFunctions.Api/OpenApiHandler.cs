@@ -18,7 +18,7 @@ namespace InfluenceFunctions.Api;
 /// GET /api/openapi.json: the OpenAPI document, generated (Microsoft.AspNetCore.OpenApi) from the endpoint map both
 /// hosts share. The map is built once in-process, in an application that is never started, so the Functions app,
 /// which has no minimal-API endpoints of its own, serves the very same document as the local host
-/// (docs/decisions/0010-generated-openapi.md).
+/// (docs/decisions/0010-one-http-layer-generated-openapi.md).
 /// </summary>
 public sealed class OpenApiHandler
 {

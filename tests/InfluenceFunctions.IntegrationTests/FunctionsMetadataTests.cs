@@ -3,6 +3,7 @@ using InfluenceFunctions.Api.Http;
 using InfluenceFunctions.Api.Ingestion;
 using InfluenceFunctions.Api.Partner;
 using InfluenceFunctions.Api.People;
+using InfluenceFunctions.Api.Profile;
 using InfluenceFunctions.Api.Runs;
 using InfluenceFunctions.Api.Topics;
 using InfluenceFunctions.Api;
@@ -132,6 +133,11 @@ public sealed class FunctionsMetadataTests
     [InlineData("ConnectNetwork", "post", ApiRoutes.UserConnections, "anonymous")]
     [InlineData("DisconnectNetwork", "delete", ApiRoutes.UserConnection, "anonymous")]
     [InlineData("ExportAccount", "get", ApiRoutes.UserExport, "anonymous")]
+    [InlineData("GetUserProfile", "get", ProfileRoutes.UserProfile, "anonymous")]
+    [InlineData("GetSignInConfig", "get", ProfileRoutes.SignInConfig, "anonymous")]
+    [InlineData("ServeProfilePage", "get", ProfileRoutes.ProfileFiles, "anonymous")]
+    [InlineData("ServeCardFiles", "get", ProfileRoutes.CardFiles, "anonymous")]
+    [InlineData("ServePublicCard", "get", ProfileRoutes.PublicCard, "anonymous")]
     public void ShouldServeEachRouteWithItsMethodAndAuthLevel(string function, string method, string route, string authLevel)
     {
         var trigger = TriggerOf(function);
@@ -166,12 +172,13 @@ public sealed class FunctionsMetadataTests
         var functionRoutes = Functions.Value.Values
             .Select(f => f.GetProperty("bindings").EnumerateArray().First())
             .Where(b => b.GetProperty("type").GetString() == "httpTrigger")
-            .Select(b => "/api/" + b.GetProperty("route").GetString())
+            .Select(b => (ProfileRoutes.Pages.Contains(b.GetProperty("route").GetString()) ? "/" : "/api/") + b.GetProperty("route").GetString()) // Pages: at the root locally.
             .Distinct() // One route can have a function per method (e.g. v1/manage/keys: POST and GET).
             .Order(StringComparer.Ordinal)
             .ToList();
         var app = LocalApp.Build([], b => b.Configuration["LocalHost:RunSchedule"] = "false");
-        var localRoutes = ApiEndpoints.Of(app)
+        var localRoutes = ApiEndpoints.All(app)
+            .Where(e => !ApiEndpoints.IsExcluded(e) || ProfileRoutes.Pages.Contains(ApiEndpoints.Path(e).TrimStart('/'))) // The API, and the pages.
             .Select(ApiEndpoints.Path)
             .Distinct()
             .Order(StringComparer.Ordinal)

@@ -80,6 +80,9 @@ public static class LocalApp
                 .DisableDefaultFonts()
                 .DisableTelemetry())
             .ExcludeFromDescription();
+
+        // The profile and card pages at the site root (not API: left out of the document), and development sign-in.
+        ProfileEndpoints.Map(app);
     }
 
     private static bool IsAdmin(HttpRequest request, string adminKey)

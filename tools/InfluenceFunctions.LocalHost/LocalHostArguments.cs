@@ -5,11 +5,14 @@ using InfluenceFunctions.Storage;
 namespace InfluenceFunctions.LocalHost;
 
 /// <summary>The local host's own command-line options; anything else goes to ASP.NET Core configuration.</summary>
-internal sealed record LocalHostArguments(int Users, int Seed, int Port, bool Demo, string[] Remaining)
+internal sealed record LocalHostArguments(int Users, int Seed, int Port, bool Demo, string[] Remaining, int Nights = LocalDemo.DefaultNights)
 {
+    /// <summary>Demo people by default: enough for a population, few enough that a month of nights scores in seconds.</summary>
+    public const int DefaultUsers = 500;
+
     public static LocalHostArguments? Parse(string[] args)
     {
-        int users = 10_000, seed = 42, port = 7071;
+        int users = DefaultUsers, seed = 42, port = 7071, nights = LocalDemo.DefaultNights;
         var demo = true;
         var remaining = new List<string>();
         for (var i = 0; i < args.Length; i++)
@@ -19,9 +22,10 @@ internal sealed record LocalHostArguments(int Users, int Seed, int Port, bool De
                 case "--users" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out users) && users > 0:
                 case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed):
                 case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is > 0 and < 65536:
+                case "--nights" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out nights) && nights is >= 1 and <= LocalDemo.MaxNights:
                     i++;
                     break;
-                case "--users" or "--seed" or "--port":
+                case "--users" or "--seed" or "--port" or "--nights":
                     return null;
                 case "--no-demo":
                     demo = false;
@@ -34,7 +38,7 @@ internal sealed record LocalHostArguments(int Users, int Seed, int Port, bool De
             }
         }
 
-        return new LocalHostArguments(users, seed, port, demo, remaining.ToArray());
+        return new LocalHostArguments(users, seed, port, demo, remaining.ToArray(), nights);
     }
 }
 

@@ -1,29 +1,32 @@
 using System.Globalization;
-using InfluenceFunctions.Api;
 using InfluenceFunctions.Domain;
 using InfluenceFunctions.LocalHost;
 using InfluenceFunctions.Seeding;
 using InfluenceFunctions.Storage.Partner;
-using InfluenceFunctions.Storage.Runs;
 using InfluenceFunctions.Storage;
 using InfluenceFunctions.Workflows.Nightly;
-using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Options;
 
-// dotnet run --project tools/InfluenceFunctions.LocalHost [-- --users 10000 --port 7071 --no-demo]
+// dotnet run --project tools/InfluenceFunctions.LocalHost [-- --users 2000 --nights 31 --port 7071 --no-demo]
 // With no Storage:ConnectionString configured it starts its own Azurite and stops it on Ctrl+C.
 var options = LocalHostArguments.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: InfluenceFunctions.LocalHost [--users N] [--seed N] [--port N] [--no-demo]");
+    Console.Error.WriteLine($"usage: InfluenceFunctions.LocalHost [--users N] [--nights 1-{LocalDemo.MaxNights}] [--seed N] [--port N] [--no-demo]");
     return 2;
+}
+
+if (LocalConsole.IsTaken(options.Port))
+{
+    LocalConsole.PortInUse(options.Port);
+    return 1;
 }
 
 AzuriteProcess? azurite = null;
 byte[]? userSigningKey = null;
+var started = System.Diagnostics.Stopwatch.StartNew();
 try
 {
-    var app = LocalApp.Build(options.Remaining, builder =>
+    var app = LocalApp.Build(LocalConsole.WithDevelopmentEnvironment(options.Remaining), builder =>
     {
         if (string.IsNullOrEmpty(builder.Configuration[$"{StorageOptions.SectionName}:ConnectionString"])
             && string.IsNullOrEmpty(builder.Configuration[$"{StorageOptions.SectionName}:TableServiceUri"]))
@@ -32,13 +35,33 @@ try
             azurite = AzuriteProcess.StartAsync(Console.Out, CancellationToken.None).GetAwaiter().GetResult();
             builder.Configuration[$"{StorageOptions.SectionName}:ConnectionString"] = azurite.ConnectionString;
             Console.WriteLine($"Azurite: tables on 127.0.0.1:{azurite.TablePort}, queues on 127.0.0.1:{azurite.QueuePort}");
+
+            // A fresh store: its shard count may fit the demo's size (a real account keeps the one its data was written with).
+            builder.Configuration["Influence:ShardCount"] ??= LocalDemo.ShardsFor(options.Users).ToString(CultureInfo.InvariantCulture);
         }
 
         userSigningKey = DevelopmentTokens.Configure(builder.Configuration);
+        builder.Configuration["SignIn:Development"] = (userSigningKey is not null).ToString(); // The profile page's demo-user sign-in.
+        if (builder.Environment.IsDevelopment() && string.IsNullOrEmpty(builder.Configuration["Privacy:ErasureSettleSeconds"]))
+        {
+            // Five minutes in Azure (for writes in flight); here an erasure can be watched to its end.
+            builder.Configuration["Privacy:ErasureSettleSeconds"] = LocalConsole.DevelopmentErasureSettleSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        LocalConsole.QuietHostStatus(builder.Configuration);
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
     });
 
-    await app.StartAsync();
+    try
+    {
+        await app.StartAsync();
+    }
+    catch (IOException e) when (LocalConsole.IsPortInUse(e, options.Port))
+    {
+        LocalConsole.PortInUse(options.Port);
+        return 1;
+    }
+
     var stopping = app.Lifetime.ApplicationStopping;
     var baseUrl = $"http://127.0.0.1:{options.Port}";
     var adminKey = LocalApp.AdminKey(app.Configuration);
@@ -48,40 +71,46 @@ try
     var night = services.GetRequiredService<NightlyRunScheduler>().NightToScore();
     if (options.Demo)
     {
-        var seeder = new DemoPopulation(services.GetRequiredService<InfluenceTables>(), services.GetRequiredService<IOptions<InfluenceOptions>>().Value);
-        Console.WriteLine($"Seeding {options.Users:N0} demo users with 90 days of signals up to {night:yyyy-MM-dd}...");
-        var seeded = await seeder.SeedAsync(options.Users, night, options.Seed, new ConsoleProgress("  users written", options.Users), stopping);
-        Console.WriteLine($"\nSeeded {seeded.Users:N0} users, {seeded.EngagementEntries:N0} engagements ({seeded.StorageTransactions:N0} storage transactions).");
-
-        Console.WriteLine($"Running the nightly recalculation for {night:yyyy-MM-dd} through the durable orchestration...");
-        var client = services.GetRequiredService<DurableTaskClient>();
-        var start = await services.GetRequiredService<NightlyRunScheduler>().StartOnDemandAsync(client, night, stopping);
-        var summary = await RunWatcher.WaitAsync(client, start.InstanceId, Console.Out, stopping);
-        Console.WriteLine(summary);
+        await LocalDemo.RunAsync(services, options, night, stopping);
     }
 
     // A partner key for trying the API (keys live in the apikeys table; admins make more with POST /api/v1/manage/keys).
     var (_, partnerKey) = await services.GetRequiredService<ApiKeyStore>().CreateAsync("local host demo", null, null, stopping);
+    var settleSeconds = app.Configuration.GetValue("Privacy:ErasureSettleSeconds", 300);
 
     Console.WriteLine();
-    Console.WriteLine($"InfluenceFunctions local host on {baseUrl} (Ctrl+C stops it{(azurite is null ? string.Empty : " and Azurite")}).");
+    Console.WriteLine($"Profile page: {baseUrl}/profile/{(userSigningKey is null ? string.Empty : options.Demo ? " (sign in by picking a demo user)" : " (sign in with a user id)")}");
+    Console.WriteLine($"An erasure settles for {settleSeconds} s here (Privacy:ErasureSettleSeconds) before its second sweep.");
     Console.WriteLine("Try:");
-    Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(1)}/score");
-    Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(42)}/explanation");
-    Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(42)}/card.svg -o card.svg");
+    var someone = options.Demo ? DemoPopulation.UserId(1) : "<userId>";
+    Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{someone}/score");
+    if (options.Demo)
+    {
+        Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(1)}/explanation");
+        Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(1)}/card.svg -o card.svg");
+        Console.WriteLine($"  curl -H 'x-api-key: {partnerKey}' {baseUrl}/api/v1/users/{DemoPopulation.UserId(0)}/topics");
+    }
+
     Console.WriteLine($"  curl {baseUrl}/api/openapi.json        (or browse {baseUrl}/api/docs)");
     Console.WriteLine($"  curl -H 'x-functions-key: {adminKey}' {baseUrl}/api/v1/manage/runs/{night.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
     Console.WriteLine($"  curl -X POST -H 'x-functions-key: {adminKey}' {baseUrl}/api/v1/manage/runs");
-    if (userSigningKey is not null)
+    if (userSigningKey is not null && options.Demo)
     {
         // The person's own routes (docs/people-in-control.md) with a development bearer token for one demo user.
-        var user = DemoPopulation.UserId(42);
+        var user = DemoPopulation.UserId(1);
         var bearer = $"-H 'Authorization: Bearer {DevelopmentTokens.Mint(userSigningKey, user, TimeSpan.FromHours(12))}'";
         Console.WriteLine($"As {user} (a development token, valid 12 hours):");
-        Console.WriteLine($"  curl {bearer} {baseUrl}/api/v1/users/{user}/account/export");
+        Console.WriteLine($"  curl {bearer} {baseUrl}/api/v1/users/{user}/profile");
         Console.WriteLine($"  curl -X POST {bearer} -H 'content-type: application/json' -d '{{\"network\":\"facebook\",\"kind\":\"page\",\"account\":\"{user}-page\"}}' {baseUrl}/api/v1/users/{user}/account/connections");
         Console.WriteLine($"  curl -X DELETE {bearer} {baseUrl}/api/v1/users/{user}/account");
     }
+    else if (userSigningKey is not null)
+    {
+        Console.WriteLine($"A development bearer token for any user id: curl -X POST -H 'content-type: application/json' -d '{{\"userId\":\"<userId>\"}}' {baseUrl}/api/dev/token");
+    }
+
+    LocalConsole.Started(baseUrl, app.Environment.EnvironmentName, azurite is not null, started.Elapsed);
+
     await app.WaitForShutdownAsync();
     return 0;
 }

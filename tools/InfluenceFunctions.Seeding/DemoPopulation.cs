@@ -18,7 +18,26 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
 {
     public static string UserId(int index) => "user" + index.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
-    public sealed record SeedResult(int Users, long SignalRows, long EngagementEntries, long StorageTransactions);
+    /// <summary>
+    /// Days of signals up to the last day: the 90-day window by default; more to score earlier nights too (each night
+    /// reads the 90 days up to it). The people are the same either way: the days before the last window continue
+    /// their pattern (a person who joined in that window has no data before it).
+    /// </summary>
+    public int SignalDays { get; init; } = ScoringWindow.Days;
+
+    /// <summary>
+    /// Momentum of the first people, by index: how much more (or, below 0, less) they post, and engagement they get,
+    /// by the last day, rising steadily over the days past the first window; these people also have data on every day.
+    /// Empty by default; the local host's demo uses <see cref="FirstPeopleTrends"/> so the people its sign-in lists have
+    /// scores that move night to night.
+    /// </summary>
+    public IReadOnlyList<double> Trends { get; init; } = [];
+
+    /// <summary>The demo's trends for the first twelve people: most rise, some fall, one holds.</summary>
+    public static IReadOnlyList<double> FirstPeopleTrends { get; } = [3.0, -0.6, 4.0, 2.0, -0.7, 2.5, 1.5, 3.5, -0.5, 2.5, 2.0, 0];
+
+    /// <summary>What was seeded; <see cref="Networks"/> holds each person's connected networks, by index.</summary>
+    public sealed record SeedResult(int Users, long SignalRows, long EngagementEntries, long StorageTransactions, IReadOnlyList<IReadOnlyList<string>> Networks);
 
     public async Task<SeedResult> SeedAsync(int users, DateOnly lastDay, int seed, IProgress<int>? progress, CancellationToken cancellationToken)
     {
@@ -26,6 +45,11 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
         await tables.CreateIfNotExistsAsync(cancellationToken);
         var random = new Random(seed);
         var profiles = Enumerable.Range(0, users).Select(i => Profile.Create(i, random)).ToArray();
+        foreach (var trending in profiles.Take(Trends.Count))
+        {
+            trending.Steady(); // A trend shows best on someone with data all along.
+        }
+
         var keys = profiles.Select(p => UserKeys.Of(UserId(p.Index))).ToArray();
         var inbound = new List<(ulong, int, float)>[users];
         var outbound = new List<(ulong, int, float)>[users];
@@ -35,7 +59,10 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
             outbound[i] = [];
         }
 
-        var firstDay = lastDay.DayNumber - ScoringWindow.Days + 1;
+        ArgumentOutOfRangeException.ThrowIfLessThan(SignalDays, ScoringWindow.Days);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SignalDays, SignalRetention.Days);
+        var firstDay = lastDay.DayNumber - SignalDays + 1;
+        var windowStart = lastDay.DayNumber - ScoringWindow.Days + 1; // Day indexes count from here (earlier days: negative).
         long edges = 0;
         var popularity = new CumulativeSampler(profiles.Select(p => p.Popularity).ToArray());
         for (var i = 0; i < users; i++)
@@ -43,7 +70,7 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
             var p = profiles[i];
             for (var day = firstDay; day <= lastDay.DayNumber; day++)
             {
-                if (!p.Active(day - firstDay))
+                if (!p.Active(day - windowStart))
                 {
                     continue;
                 }
@@ -67,19 +94,20 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
         var rows = new List<TableEntity>(users);
         for (var i = 0; i < users; i++)
         {
-            rows.Add(BuildRow(profiles[i], inbound[i], outbound[i], firstDay, lastDay.DayNumber, random));
+            rows.Add(BuildRow(profiles[i], inbound[i], outbound[i], firstDay, windowStart, lastDay.DayNumber, random));
             inbound[i] = null!;
             outbound[i] = null!;
         }
 
         var written = await TableBatches.WriteRowsAsync(tables.Signals, rows, progress, cancellationToken);
-        return new SeedResult(users, written, edges, spend.Count);
+        return new SeedResult(users, written, edges, spend.Count, profiles.Select(p => (IReadOnlyList<string>)p.Networks.Select(n => n.Network).ToList()).ToList());
 
-        TableEntity BuildRow(Profile p, List<(ulong, int, float)> inbox, List<(ulong, int, float)> outbox, int first, int last, Random rng)
+        TableEntity BuildRow(Profile p, List<(ulong, int, float)> inbox, List<(ulong, int, float)> outbox, int first, int indexFrom, int last, Random rng)
         {
             var userId = UserId(p.Index);
             // Every demo person opted in and connected their networks (their handle is their id) on the first day.
-            var optedIn = new DateTimeOffset(DateOnly.FromDayNumber(first).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            // A person whose data starts later joined then: their connections say so (explanations name the date).
+            var optedIn = new DateTimeOffset(DateOnly.FromDayNumber(first + p.FirstDayWithData(indexFrom - first)).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             var row = AccountRows.NewRow(Shards.KeyOf(userId, options.ShardCount), userId, optedIn, p.Networks.Select(n => new Connection(n.Network, userId, optedIn)));
             foreach (var (network, audience) in p.Networks)
             {
@@ -87,22 +115,23 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
                 var values = new float[ScoringWindow.SignalCount];
                 for (var day = first; day <= last; day++)
                 {
-                    if (!p.HasData(day - first))
+                    if (!p.HasData(day - indexFrom))
                     {
                         continue;
                     }
 
                     var weekday = (DayOfWeek)((day + 1) % 7) is DayOfWeek.Saturday or DayOfWeek.Sunday ? 0.7 : 1.1;
-                    var active = p.Active(day - first);
-                    var posts = active ? Poisson(rng, p.PostsPerDay * weekday) : 0;
-                    var reach = audience * p.EngagementRate * posts;
+                    var active = p.Active(day - indexFrom);
+                    var momentum = Momentum(p.Index, day, first, last);
+                    var posts = active ? Poisson(rng, p.PostsPerDay * weekday * momentum) : 0;
+                    var reach = audience * p.EngagementRate * posts * momentum;
                     var reactions = Poisson(rng, reach);
-                    values[(int)SignalKind.AudienceSize] = (float)Math.Round(audience * (1 + ((day - first) * p.Growth)));
+                    values[(int)SignalKind.AudienceSize] = (float)Math.Round(audience * (1 + ((day - indexFrom) * p.Growth)));
                     values[(int)SignalKind.Posts] = posts;
                     values[(int)SignalKind.Reactions] = reactions;
                     values[(int)SignalKind.Reshares] = Poisson(rng, reach * 0.12 * p.Shareability);
                     values[(int)SignalKind.Replies] = Poisson(rng, reach * 0.05);
-                    values[(int)SignalKind.MentionsReceived] = Poisson(rng, audience * 0.0008);
+                    values[(int)SignalKind.MentionsReceived] = Poisson(rng, audience * 0.0008 * momentum);
                     values[(int)SignalKind.MentionsSent] = active ? Poisson(rng, p.OutboundPerDay * 0.6) : 0;
                     values[(int)SignalKind.ResharesSent] = active ? Poisson(rng, p.OutboundPerDay * 0.4) : 0;
                     values[(int)SignalKind.UniqueEngagers] = (float)Math.Round(reactions * 0.7);
@@ -117,6 +146,18 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
             row[SignalRows.OutboundColumn] = PackedEngagements.Pack(outbox);
             return row;
         }
+    }
+
+    /// <summary>1 before the first window ends; then a steady ramp to 1 + the person's trend on the last day.</summary>
+    private double Momentum(int index, int day, int first, int last)
+    {
+        var rampFrom = first + ScoringWindow.Days - 1;
+        if (index >= Trends.Count || day <= rampFrom || last == rampFrom)
+        {
+            return 1;
+        }
+
+        return Math.Max(0.05, 1 + (Trends[index] * (day - rampFrom) / (double)(last - rampFrom)));
     }
 
     private static float Poisson(Random random, double mean)
@@ -175,11 +216,17 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
         public int[]? Ring { get; private set; }
 
         /// <summary>Days with no data at all (new users, sparse users).</summary>
-        private int DataFromDay { get; init; }
+        private int DataFromDay { get; set; }
 
-        private (int From, int To)? Vacation { get; init; }
+        private (int From, int To)? Vacation { get; set; }
 
-        public bool HasData(int dayIndex) => dayIndex >= DataFromDay;
+        /// <summary>Data on every day, no break.</summary>
+        public void Steady() => (DataFromDay, Vacation) = (0, null);
+
+        public bool HasData(int dayIndex) => DataFromDay == 0 || dayIndex >= DataFromDay;
+
+        /// <summary>Days from the first stored day to the first with data, given how many stored days precede the window.</summary>
+        public int FirstDayWithData(int daysBeforeWindow) => DataFromDay == 0 ? 0 : daysBeforeWindow + DataFromDay;
 
         public bool Active(int dayIndex) => HasData(dayIndex) && !(Vacation is { } v && dayIndex >= v.From && dayIndex < v.To);
 

@@ -27,8 +27,8 @@ public static class WebhookEventTypes
     /// <summary>Every wire name, for messages that list what is known.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(Name)];
 
-    /// <summary>The scores a score.milestone event is about, crossed either way.</summary>
-    public static IReadOnlyList<int> Milestones { get; } = [25, 50, 75, 90];
+    /// <summary>The scores a score.milestone event is about, crossed either way (<see cref="ScoreMilestones"/>).</summary>
+    public static IReadOnlyList<int> Milestones => ScoreMilestones.Values;
 
     /// <summary>The dotted name partners subscribe with and receive (stored in rows and hashed into event ids).</summary>
     public static string Name(this WebhookEventType type) => type switch
@@ -48,8 +48,7 @@ public static class WebhookEventTypes
     public static bool IsKnown(string? name) => TryParse(name, out _);
 
     /// <summary>The milestones crossed between two scores (empty when none): up when previous &lt; m &lt;= current, down when current &lt; m &lt;= previous.</summary>
-    public static IReadOnlyList<int> Crossed(int previous, int current) =>
-        Milestones.Where(m => (previous < m && m <= current) || (current < m && m <= previous)).ToList();
+    public static IReadOnlyList<int> Crossed(int previous, int current) => ScoreMilestones.Crossed(previous, current);
 }
 
 /// <summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using InfluenceFunctions.Api.Http;
 using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Api.Profile;
 using InfluenceFunctions.Api;
 using InfluenceFunctions.LocalHost;
 using InfluenceFunctions.Storage.Partner;
@@ -53,10 +54,14 @@ public sealed class OpenApiTests
         var served = new SortedSet<string>(ApiEndpoints.Of(app).SelectMany(ApiEndpoints.Operations), StringComparer.Ordinal);
         Assert.Equal(served, Documented());
 
-        // What the description leaves out is the reference page and its script, and nothing else.
+        // What the description leaves out is what is not API: the reference page and its script, the profile and card
+        // pages with the redirect to them, and the local host's development sign-in. Nothing else.
         var excluded = ApiEndpoints.All(app).Where(ApiEndpoints.IsExcluded).Select(ApiEndpoints.Path).ToList();
         Assert.NotEmpty(excluded);
-        Assert.All(excluded, path => Assert.StartsWith("/api/docs", path, StringComparison.Ordinal));
+        var pages = ProfileRoutes.Pages.Select(p => "/" + p).Append("/").ToHashSet(StringComparer.Ordinal);
+        Assert.All(excluded, path => Assert.True(
+            path.StartsWith("/api/docs", StringComparison.Ordinal) || path.StartsWith("/api/dev/", StringComparison.Ordinal) || pages.Contains(path),
+            $"{path} is left out of the OpenAPI document"));
     }
 
     [Fact]
@@ -66,7 +71,7 @@ public sealed class OpenApiTests
         var served = new SortedSet<string>(
             metadata.RootElement.EnumerateArray()
                 .Select(f => f.GetProperty("bindings").EnumerateArray().First())
-                .Where(b => b.GetProperty("type").GetString() == "httpTrigger")
+                .Where(b => b.GetProperty("type").GetString() == "httpTrigger" && !ProfileRoutes.Pages.Contains(b.GetProperty("route").GetString()))
                 .SelectMany(b => b.GetProperty("methods").EnumerateArray().Select(m => $"{m.GetString()!.ToUpperInvariant()} /api/{b.GetProperty("route").GetString()}")),
             StringComparer.Ordinal);
         Assert.Equal(served, Documented());
@@ -78,7 +83,7 @@ public sealed class OpenApiTests
         using var metadata = JsonDocument.Parse(File.ReadAllText(FunctionsMetadataPath()));
         var functions = metadata.RootElement.EnumerateArray()
             .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: f.GetProperty("bindings").EnumerateArray().First()))
-            .Where(f => f.Trigger.GetProperty("type").GetString() == "httpTrigger")
+            .Where(f => f.Trigger.GetProperty("type").GetString() == "httpTrigger" && !ProfileRoutes.Pages.Contains(f.Trigger.GetProperty("route").GetString())) // Pages are no API operations.
             .SelectMany(f => f.Trigger.GetProperty("methods").EnumerateArray().Select(m => (Operation: $"{m.GetString()!.ToUpperInvariant()} /{f.Trigger.GetProperty("route").GetString()}", f.Name)))
             .ToDictionary(f => f.Operation, f => f.Name, StringComparer.Ordinal);
         using var document = JsonDocument.Parse(OpenApiHandler.Load());
@@ -174,8 +179,8 @@ public sealed class OpenApiTests
             {
                 var schemes = operation.Value.GetProperty("security").EnumerateArray().SelectMany(s => s.EnumerateObject().Select(p => p.Name)).ToList();
                 // End-user actions (hide a topic, +K, the person's account) are the user's own: a bearer token, not a partner key.
-                var endUser = path.Name.EndsWith("/hidden", StringComparison.Ordinal) || path.Name.EndsWith("/plusk", StringComparison.Ordinal) || path.Name.Contains("/account", StringComparison.Ordinal);
-                var expected = path.Name == "/openapi.json" ? [] : path.Name.StartsWith("/v1/manage/", StringComparison.Ordinal) || path.Name.StartsWith("/v1/ingest/", StringComparison.Ordinal) ? new[] { "functionKey" } : endUser ? ["userToken"] : ["apiKey"];
+                var endUser = path.Name.EndsWith("/hidden", StringComparison.Ordinal) || path.Name.EndsWith("/plusk", StringComparison.Ordinal) || path.Name.Contains("/account", StringComparison.Ordinal) || path.Name.EndsWith("/profile", StringComparison.Ordinal);
+                var expected = path.Name is "/openapi.json" or "/v1/signin/config" ? [] : path.Name.StartsWith("/v1/manage/", StringComparison.Ordinal) || path.Name.StartsWith("/v1/ingest/", StringComparison.Ordinal) ? new[] { "functionKey" } : endUser ? ["userToken"] : ["apiKey"];
                 Assert.True(expected.SequenceEqual(schemes), $"{operation.Name} {path.Name}: {string.Join(",", schemes)}");
             }
         }
