@@ -5,6 +5,8 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using InfluenceFunctions.Api;
 using InfluenceFunctions.Storage;
+using InfluenceFunctions.Storage.People;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InfluenceFunctions.IntegrationTests;
 
@@ -73,6 +75,46 @@ public sealed class TopicsTests(AzuriteFixture azurite)
 
         var fan = await host.Tables.Topics.GetEntityAsync<TableEntity>(Storage.Shards.KeyOf("u010", 8), "posts|u010");
         Assert.Equal(6, fan.Value.GetInt32("Count"));
+    }
+
+    [Fact]
+    public async Task ShouldReceiptThePostsItStoredAndThoseItIgnoredTheSameOnARepeat()
+    {
+        await using var host = await TestHost.StartAsync(azurite, Now);
+        var accounts = host.Services.GetRequiredService<AccountStore>();
+        await accounts.OptInAsync("alice", CancellationToken.None);
+        await accounts.ConnectAsync("alice", "twitter", "alice", CancellationToken.None);
+        await accounts.OptInAsync("bob", CancellationToken.None); // Opted in, nothing connected; carol never opted in.
+        static object Post(string userId, string network, string postId) =>
+            new { userId, network, day = SmallPopulation.Day(Night), postId, text = "Twins win again at Target Field" };
+        var batch = new
+        {
+            posts = new[]
+            {
+                Post("alice", "twitter", "a1"), Post("alice", "twitter", "a2"), Post("alice", "twitter", "a3"),
+                Post("alice", "instagram", "a4"), Post("alice", "instagram", "a5"), // A network alice has not connected.
+                Post("bob", "twitter", "b1"),
+                Post("carol", "twitter", "c1"), Post("carol", "twitter", "c2"),
+            },
+        };
+
+        foreach (var (attempt, status) in new[] { (1, "applied"), (2, "already-applied") })
+        {
+            using var put = await host.Http.SendAsync(host.Admin(HttpMethod.Put, "/api/v1/ingest/posts/mixed", JsonContent.Create(batch)));
+            var receipt = await put.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(put.StatusCode == HttpStatusCode.OK, $"attempt {attempt}: {receipt}");
+            Assert.Equal(status, receipt.GetProperty("status").GetString());
+            Assert.Equal(3, receipt.GetProperty("posts").GetInt32());
+            Assert.Equal(5, receipt.GetProperty("ignoredPosts").GetInt32());
+        }
+
+        // What the receipt says is what is stored: alice's three twitter posts, nothing under bob or carol.
+        var rows = await RowsAsync(host.Tables.Topics);
+        var alice = Assert.Single(rows);
+        Assert.Equal("posts|alice", alice.RowKey);
+        Assert.Equal(3, alice.GetInt32("Count"));
+        var record = Assert.Single(await RowsAsync(host.Tables.IngestBatches));
+        Assert.Equal((8, 5), (record.GetInt32("Posts"), record.GetInt32("IgnoredPosts")));
     }
 
     [Fact]

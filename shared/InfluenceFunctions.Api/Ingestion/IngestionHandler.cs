@@ -29,25 +29,26 @@ public sealed class IngestionHandler(IngestionService signals, PostIngestionServ
     public Task<Results<Ok<IngestionReceiptView>, ValidationProblem, BodyProblem, ConflictProblem>> PutBatchAsync(string batchId, HttpRequest request, CancellationToken cancellationToken) =>
         Body.ReadAsync(
             request,
-            (batch, bytes) => ApplyAsync(batchId, "ingestion batch", batch, bytes, IngestionValidator.Validate, signals.ApplyAsync, receipt => IngestionReceiptView.Of(receipt), cancellationToken),
+            (batch, bytes) => ApplyAsync(batchId, "ingestion batch", batch, bytes, IngestionValidator.Validate, signals.ApplyAsync, receipt => receipt.Outcome, IngestionReceiptView.Of, cancellationToken),
             refused => refused,
             cancellationToken);
 
     public Task<Results<Ok<PostReceiptView>, ValidationProblem, BodyProblem, ConflictProblem>> PutPostsAsync(string batchId, HttpRequest request, CancellationToken cancellationToken) =>
         PostBody.ReadAsync(
             request,
-            (batch, bytes) => ApplyAsync(batchId, "post batch", batch, bytes, PostValidator.Validate, posts.ApplyAsync, receipt => PostReceiptView.Of(receipt, batch), cancellationToken),
+            (batch, bytes) => ApplyAsync(batchId, "post batch", batch, bytes, PostValidator.Validate, posts.ApplyAsync, receipt => receipt.Outcome, PostReceiptView.Of, cancellationToken),
             refused => refused,
             cancellationToken);
 
-    private async Task<Results<Ok<TView>, ValidationProblem, BodyProblem, ConflictProblem>> ApplyAsync<TBatch, TView>(
+    private async Task<Results<Ok<TView>, ValidationProblem, BodyProblem, ConflictProblem>> ApplyAsync<TBatch, TReceipt, TView>(
         string batchId,
         string kind,
         TBatch batch,
         byte[] body,
         Func<TBatch, DateOnly, Dictionary<string, string[]>> validate,
-        Func<string, TBatch, string, CancellationToken, Task<IngestionReceipt>> apply,
-        Func<IngestionReceipt, TView> view,
+        Func<string, TBatch, string, CancellationToken, Task<TReceipt>> apply,
+        Func<TReceipt, IngestionOutcome> outcome,
+        Func<TReceipt, TView> view,
         CancellationToken cancellationToken)
     {
         if (IngestionValidator.ValidateBatchId(batchId) is { } batchIdError)
@@ -62,7 +63,7 @@ public sealed class IngestionHandler(IngestionService signals, PostIngestionServ
         }
 
         var receipt = await apply(batchId, batch, Convert.ToHexString(SHA256.HashData(body)), cancellationToken);
-        return receipt.Outcome == IngestionOutcome.ConflictingBatchId
+        return outcome(receipt) == IngestionOutcome.ConflictingBatchId
             ? Problems.Conflict($"Batch '{batchId}' was already applied with a different body.")
             : TypedResults.Ok(view(receipt));
     }
@@ -90,13 +91,19 @@ public sealed record IngestionReceiptView(string BatchId, BatchStatus Status, in
     internal static BatchStatus StatusOf(IngestionOutcome outcome) => outcome == IngestionOutcome.Applied ? BatchStatus.Applied : BatchStatus.AlreadyApplied;
 }
 
-/// <summary>The receipt of a post batch.</summary>
-public sealed record PostReceiptView(string BatchId, BatchStatus Status, int Posts)
+/// <summary>
+/// The receipt of a post batch: how many of its posts were stored and how many were ignored (together, every post of
+/// the batch). A repeat of the batch answers the same counts.
+/// </summary>
+/// <param name="BatchId">The batch id of the route.</param>
+/// <param name="Status">Applied now, or already applied before (nothing written again).</param>
+/// <param name="Posts">Posts stored: their person opted in and connected the post's network.</param>
+/// <param name="IgnoredPosts">Posts not stored: their person has not opted in, or has not connected the post's network.</param>
+public sealed record PostReceiptView(string BatchId, BatchStatus Status, int Posts, int IgnoredPosts)
 {
-    public static PostReceiptView Of(IngestionReceipt receipt, PostBatch batch)
+    public static PostReceiptView Of(PostIngestionReceipt receipt)
     {
         ArgumentNullException.ThrowIfNull(receipt);
-        ArgumentNullException.ThrowIfNull(batch);
-        return new(receipt.BatchId, IngestionReceiptView.StatusOf(receipt.Outcome), batch.Posts?.Count ?? 0);
+        return new(receipt.BatchId, IngestionReceiptView.StatusOf(receipt.Outcome), receipt.Posts, receipt.IgnoredPosts);
     }
 }

@@ -131,11 +131,6 @@ public sealed partial class WebhookEndpointHandler(
 
         await store.CreateIfNotExistsAsync(cancellationToken);
         var partnerId = caller.Key.KeyId;
-        if ((await store.ListEndpointsAsync(partnerId, cancellationToken)).Count >= options.Value.MaxEndpointsPerPartner)
-        {
-            return Problems.Conflict($"This key already has {options.Value.MaxEndpointsPerPartner} endpoints; delete one first.");
-        }
-
         var endpointId = "ep_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
         var secret = WebhookSigning.NewSecret();
         var now = clock.GetUtcNow();
@@ -152,7 +147,16 @@ public sealed partial class WebhookEndpointHandler(
             UpdatedUtc = now,
             Secret = secrets.Protect(secret, partnerId, endpointId),
         };
-        await store.Endpoints.AddEntityAsync(row, cancellationToken); // One write: the endpoint exists whole or not at all.
+        // The endpoint and a slot of the key's cap in one transaction: it exists whole or not at all, and never past the cap.
+        var maxEndpoints = options.Value.MaxEndpointsPerPartner;
+        switch (await store.RegisterEndpointAsync(row, maxEndpoints, cancellationToken))
+        {
+            case EndpointRegistration.CapReached:
+                return Problems.Conflict($"This key already has {maxEndpoints} endpoints; delete one first.");
+            case EndpointRegistration.Contended:
+                return Problems.Conflict("This key's endpoints were registered and deleted meanwhile; nothing was registered. Retry.");
+        }
+
         return TypedResults.Created(Location(endpointId), new CreatedEndpointView(View(row), secret, "Keep this secret now: it is shown only once. Verify the webhook-signature header with it (docs/webhooks.md)."));
     }
 
@@ -224,7 +228,7 @@ public sealed partial class WebhookEndpointHandler(
     public Task<Results<NoContent, ValidationProblem, NotFoundProblem, ConflictProblem>> DeleteAsync(PartnerCaller caller, string endpointId, HttpRequest request, CancellationToken cancellationToken) =>
         WithEndpointAsync(caller, endpointId, request, async row =>
         {
-            await store.Endpoints.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+            await store.DeleteEndpointAsync(row, cancellationToken); // The endpoint and its slot, in one transaction.
             return TypedResults.NoContent();
         }, cancellationToken);
 

@@ -37,8 +37,9 @@ public sealed class AccountStore(InfluenceTables tables, IOptions<InfluenceOptio
 
     public async Task<Account> GetAsync(string userId, CancellationToken cancellationToken)
     {
+        // A point read with a select returns only the selected columns, not the row key: the id is the one asked for.
         var response = await tables.Signals.GetEntityIfExistsAsync<TableEntity>(ShardOf(userId), userId, AccountRows.Columns, cancellationToken);
-        return response.HasValue ? AccountRows.Read(response.Value!) : Account.None(userId);
+        return response.HasValue ? AccountRows.Read(response.Value!) with { UserId = userId } : Account.None(userId);
     }
 
     /// <summary>Opts the person in (creating their row). True when this call did it, false when they already were.</summary>

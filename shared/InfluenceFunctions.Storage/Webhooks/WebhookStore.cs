@@ -11,11 +11,14 @@ using InfluenceFunctions.Storage;
 namespace InfluenceFunctions.Storage.Webhooks;
 
 /// <summary>
-/// A partner's webhook endpoint (table "webhookendpoints", PK = partner key id, RK = endpoint id). Secrets are stored
-/// encrypted (<see cref="WebhookSecretProtector"/>), never in the clear.
+/// A partner's webhook endpoint (table "webhookendpoints", PK = partner key id, RK = endpoint id "ep_" + 16 hex).
+/// Secrets are stored encrypted (<see cref="WebhookSecretProtector"/>), never in the clear.
 /// </summary>
 public sealed class WebhookEndpointEntity : ITableEntity
 {
+    /// <summary>Every endpoint id starts so; the partition's other rows (its <see cref="WebhookEndpointSlotEntity"/> slots) do not.</summary>
+    public const string KeyPrefix = "ep_";
+
     public WebhookEndpointEntity()
     {
     }
@@ -77,6 +80,12 @@ public sealed class WebhookEndpointEntity : ITableEntity
 
     public DateTimeOffset? SecretRotatedUtc { get; set; }
 
+    /// <summary>
+    /// The slot the endpoint holds (<see cref="WebhookEndpointSlotEntity"/>), written with it in one transaction; none
+    /// for an endpoint registered before slots, which counts against the cap all the same.
+    /// </summary>
+    public int? Slot { get; set; }
+
     public IReadOnlyList<string> EventTypeList() => EventTypes.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     public IReadOnlyList<string> UserIdList() => JsonSerializer.Deserialize<List<string>>(UserIds) ?? [];
@@ -84,6 +93,60 @@ public sealed class WebhookEndpointEntity : ITableEntity
     public IReadOnlyList<string> TopicList() => JsonSerializer.Deserialize<List<string>>(Topics) ?? [];
 
     public bool Wants(WebhookEventType type) => EventTypeList().Contains(type.Name(), StringComparer.Ordinal);
+}
+
+/// <summary>
+/// One of a partner's endpoint slots (table "webhookendpoints", PK = partner key id, RK = "slot|" + slot number, 000 to
+/// cap - 1): the cap on endpoints per key, held by storage. An endpoint is inserted with a free slot row in one
+/// transaction and deleted with it in one, so two registrations cannot take the same slot, and a failure leaves
+/// neither half behind.
+/// </summary>
+public sealed class WebhookEndpointSlotEntity : ITableEntity
+{
+    public const string KeyPrefix = "slot|";
+
+    public WebhookEndpointSlotEntity()
+    {
+    }
+
+    public WebhookEndpointSlotEntity(string partnerId, int slot, string endpointId)
+    {
+        PartitionKey = partnerId;
+        RowKey = KeyFor(slot);
+        EndpointId = endpointId;
+    }
+
+    public string PartitionKey { get; set; } = string.Empty;
+
+    public string RowKey { get; set; } = string.Empty;
+
+    [IgnoreDataMember]
+    public string PartnerId => PartitionKey;
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    /// <summary>The endpoint holding the slot (for whoever reads the table; the store needs only the key).</summary>
+    public string EndpointId { get; set; } = string.Empty;
+
+    public static string KeyFor(int slot) => KeyPrefix + slot.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The slot number of a slot row key, or null for any other row of the partition.</summary>
+    public static int? SlotOf(string rowKey) =>
+        rowKey.StartsWith(KeyPrefix, StringComparison.Ordinal) && int.TryParse(rowKey.AsSpan(KeyPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var slot) ? slot : null;
+}
+
+/// <summary>What a registration came to.</summary>
+public enum EndpointRegistration
+{
+    Registered,
+
+    /// <summary>The key holds its cap of endpoints: nothing was written.</summary>
+    CapReached,
+
+    /// <summary>Registrations and deletions of the key kept taking the slots it tried: nothing was written.</summary>
+    Contended,
 }
 
 /// <summary>Whether an endpoint gets its events.</summary>
@@ -246,9 +309,18 @@ public sealed class WebhookAttemptEntity : ITableEntity
 /// <summary>The webhook tables and queues. Key design in docs/storage.md.</summary>
 public sealed class WebhookStore(StorageClientFactory factory, IOptions<WebhookOptions> options, IOptions<InfluenceOptions> influence)
 {
+    /// <summary>Just past every endpoint id ("ep`" follows "ep_..."): the end of the endpoints' key range.</summary>
+    private const string EndpointKeyEnd = "ep`";
+
+    /// <summary>Attempts past the cap's worth before a registration gives up (deletions keep freeing slots others take).</summary>
+    private const int MaxSlotRetries = 8;
+
     private readonly string queueName = options.Value.QueueNameFor(influence.Value);
 
-    /// <summary>PK = partner key id, RK = endpoint id. Small (endpoints per partner are capped): the nightly emitters read it whole.</summary>
+    /// <summary>
+    /// PK = partner key id, RK = endpoint id ("ep_...") or one of the partner's endpoint slots ("slot|NNN"). Small
+    /// (endpoints per partner are capped): the nightly emitters read its endpoints whole (<see cref="ListEndpointsAsync"/>).
+    /// </summary>
     public TableClient Endpoints { get; } = factory.Table("webhookendpoints");
 
     /// <summary>PK = endpoint id, RK = event id (outbox) or "att_..." (attempt log).</summary>
@@ -280,9 +352,107 @@ public sealed class WebhookStore(StorageClientFactory factory, IOptions<WebhookO
         return response.HasValue ? response.Value : null;
     }
 
+    /// <summary>
+    /// Inserts <paramref name="endpoint"/> with a free slot of its partner in one transaction, so the cap holds however
+    /// many register at once. Two storage calls: one partition query (the row keys and slots of the partner's endpoints
+    /// and slot rows), then the transaction. A slot taken meanwhile fails the transaction whole (409), and we look again.
+    /// </summary>
+    public async Task<EndpointRegistration> RegisterEndpointAsync(WebhookEndpointEntity endpoint, int maxEndpoints, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+
+        // Each lost race is another registration's win, so with no deletions in between a registration is decided within
+        // maxEndpoints + 1 tries; only registrations and deletions racing on and on get past this bound.
+        for (var attempt = 1; attempt <= maxEndpoints + MaxSlotRetries; attempt++)
+        {
+            var (taken, unslotted) = await ReadSlotsAsync(endpoint.PartnerId, cancellationToken);
+
+            // Endpoints from before slots hold none but count: they take slots off the top of the range. They only ever
+            // go away, so the range only grows and two registrations can never both fit past the cap.
+            var range = maxEndpoints - unslotted;
+            var free = Enumerable.Range(0, Math.Max(0, range)).Where(slot => !taken.Contains(slot)).ToList();
+            if (free.Count == 0 || taken.Count + unslotted >= maxEndpoints)
+            {
+                return EndpointRegistration.CapReached;
+            }
+
+            endpoint.Slot = free[Random.Shared.Next(free.Count)]; // Random, so racing registrations mostly pick different slots.
+            try
+            {
+                await Endpoints.SubmitTransactionAsync(
+                    [
+                        new TableTransactionAction(TableTransactionActionType.Add, new WebhookEndpointSlotEntity(endpoint.PartnerId, endpoint.Slot.Value, endpoint.EndpointId)),
+                        new TableTransactionAction(TableTransactionActionType.Add, endpoint),
+                    ],
+                    cancellationToken);
+                return EndpointRegistration.Registered;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409)
+            {
+                // Another registration took the slot between our read and write: read again.
+            }
+        }
+
+        endpoint.Slot = null;
+        return EndpointRegistration.Contended;
+    }
+
+    /// <summary>
+    /// Deletes the endpoint as read (its ETag: a 412 when it changed meanwhile) and frees its slot, in one transaction.
+    /// While the endpoint row exists its slot is its own, so the slot row goes unconditionally.
+    /// </summary>
+    public async Task DeleteEndpointAsync(WebhookEndpointEntity endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (endpoint.Slot is not { } slot)
+        {
+            await Endpoints.DeleteEntityAsync(endpoint.PartitionKey, endpoint.RowKey, endpoint.ETag, cancellationToken); // Registered before slots.
+            return;
+        }
+
+        try
+        {
+            await Endpoints.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.Delete, endpoint, endpoint.ETag),
+                    new TableTransactionAction(TableTransactionActionType.Delete, new WebhookEndpointSlotEntity(endpoint.PartitionKey, slot, endpoint.EndpointId), ETag.All),
+                ],
+                cancellationToken);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 404 && e.FailedTransactionActionIndex == 1)
+        {
+            // No slot row (removed by hand): nothing to free, and the endpoint must still go.
+            await Endpoints.DeleteEntityAsync(endpoint.PartitionKey, endpoint.RowKey, endpoint.ETag, cancellationToken);
+        }
+    }
+
+    /// <summary>The partner's taken slot numbers, and how many of its endpoints hold no slot (registered before slots).</summary>
+    private async Task<(HashSet<int> Taken, int Unslotted)> ReadSlotsAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        var taken = new HashSet<int>();
+        var unslotted = 0;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partnerId}");
+        await foreach (var row in Endpoints.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: [nameof(ITableEntity.RowKey), nameof(WebhookEndpointEntity.Slot)], cancellationToken: cancellationToken))
+        {
+            if (WebhookEndpointSlotEntity.SlotOf(row.RowKey) is { } slot)
+            {
+                taken.Add(slot);
+            }
+            else if (row.RowKey.StartsWith(WebhookEndpointEntity.KeyPrefix, StringComparison.Ordinal) && row.GetInt32(nameof(WebhookEndpointEntity.Slot)) is null)
+            {
+                unslotted++;
+            }
+        }
+
+        return (taken, unslotted);
+    }
+
+    /// <summary>Endpoints (never their slot rows): one partner's, or every partner's when <paramref name="partnerId"/> is null.</summary>
     public async Task<IReadOnlyList<WebhookEndpointEntity>> ListEndpointsAsync(string? partnerId, CancellationToken cancellationToken)
     {
-        var filter = partnerId is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {partnerId}");
+        var filter = partnerId is null
+            ? TableClient.CreateQueryFilter($"RowKey ge {WebhookEndpointEntity.KeyPrefix} and RowKey lt {EndpointKeyEnd}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partnerId} and RowKey ge {WebhookEndpointEntity.KeyPrefix} and RowKey lt {EndpointKeyEnd}");
         var rows = new List<WebhookEndpointEntity>();
         try
         {

@@ -95,6 +95,24 @@ public sealed class AccountTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ShouldNameThePersonInTheirAccountBeforeAndAfterOptingIn()
+    {
+        await using var host = await TestHost.StartAsync(azurite, Now, TestTokens.Settings);
+        const string Alice = "/api/v1/users/alice/account";
+        var stranger = await SendAsync(host, "alice", HttpMethod.Get, Alice, HttpStatusCode.OK);
+        Assert.Equal(("alice", false), (stranger.GetProperty("userId").GetString(), stranger.GetProperty("optedIn").GetBoolean()));
+
+        await SendAsync(host, "alice", HttpMethod.Put, Alice, HttpStatusCode.Created);
+        await SendAsync(host, "alice", HttpMethod.Post, Alice + "/connections", HttpStatusCode.Created, new { network = "twitter", account = "alice" });
+
+        // Read back from her stored row (a point read of the account's columns only), not echoed from a change.
+        var member = await SendAsync(host, "alice", HttpMethod.Get, Alice, HttpStatusCode.OK);
+        Assert.Equal(("alice", true, true), (member.GetProperty("userId").GetString(), member.GetProperty("optedIn").GetBoolean(), member.GetProperty("scored").GetBoolean()));
+        var again = await SendAsync(host, "alice", HttpMethod.Post, Alice + "/connections", HttpStatusCode.OK, new { network = "twitter", account = "alice" }); // Already connected: answered from the read.
+        Assert.Equal("alice", again.GetProperty("userId").GetString());
+    }
+
+    [Fact]
     public async Task ShouldSayInTheExplanationWhatConnectingAndDisconnectingANetworkDid()
     {
         await using var host = await TestHost.StartAsync(azurite, Now, TestTokens.Settings);

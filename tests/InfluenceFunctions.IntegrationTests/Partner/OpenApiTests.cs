@@ -170,6 +170,23 @@ public sealed class OpenApiTests
     }
 
     [Fact]
+    public void ShouldDescribeThePostReceiptsStoredAndIgnoredPosts()
+    {
+        using var document = JsonDocument.Parse(OpenApiHandler.Load());
+        var ok = document.RootElement.GetProperty("paths").GetProperty("/v1/ingest/posts/{batchId}").GetProperty("put").GetProperty("responses").GetProperty("200");
+        var reference = ok.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
+        var receipt = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty(reference["#/components/schemas/".Length..]);
+        var required = receipt.GetProperty("required").EnumerateArray().Select(r => r.GetString()).ToList();
+        foreach (var (name, meaning) in new[] { ("posts", "Posts stored:"), ("ignoredPosts", "Posts not stored:") })
+        {
+            var property = receipt.GetProperty("properties").GetProperty(name);
+            Assert.Equal("integer", property.GetProperty("type").GetString());
+            Assert.StartsWith(meaning, property.GetProperty("description").GetString(), StringComparison.Ordinal);
+            Assert.Contains(name, required);
+        }
+    }
+
+    [Fact]
     public void ShouldRequireTheApiKeyOnEveryPartnerOperationAndTheFunctionKeyOnEveryAdminOne()
     {
         using var document = JsonDocument.Parse(OpenApiHandler.Load());
