@@ -10,9 +10,10 @@ namespace InfluenceFunctions.Seeding;
 /// <summary>
 /// A synthetic population for demos and benchmarks, deterministic for a seed: heavy-tailed audiences
 /// (log-normal), heavy-tailed activity and engagement, one to four networks per user, 90 days of daily
-/// signals with weekly rhythm, some vacations and some users with too little data, and who-engaged-whom edges
-/// drawn by popularity (plus a few small reciprocal rings). Rows go straight to the signals table in
-/// 100-entity transactions, the layout ingestion produces.
+/// signals with weekly rhythm (only the signals each network's vocabulary names: views and saves in their own column
+/// where it has them, no list memberships where it has no lists), some vacations and some users with too little
+/// data, and who-engaged-whom edges drawn by popularity (plus a few small reciprocal rings). Rows go straight to the
+/// signals table in 100-entity transactions, the layout ingestion produces.
 /// </summary>
 public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions options)
 {
