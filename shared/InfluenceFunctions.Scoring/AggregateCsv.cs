@@ -75,21 +75,6 @@ public static class AggregateCsv
         SignalKind.AudienceSize,
     ];
 
-    private static readonly Dictionary<SignalKind, string> SignalWords = new()
-    {
-        [SignalKind.AudienceSize] = "followers",
-        [SignalKind.ListMemberships] = "list memberships",
-        [SignalKind.Posts] = "posts",
-        [SignalKind.Reactions] = "reactions",
-        [SignalKind.Replies] = "replies",
-        [SignalKind.MentionsReceived] = "mentions",
-        [SignalKind.Reshares] = "reshares",
-        [SignalKind.MentionsSent] = "mentions",
-        [SignalKind.ResharesSent] = "reshares",
-        [SignalKind.Views] = "views",
-        [SignalKind.Saves] = "saves",
-    };
-
     public const string OutputHeader = "user_id,score,reach,amplification,network,status";
 
     /// <summary>Rows one at a time; throws <see cref="AggregateCsvException"/> at the first bad row.</summary>
@@ -267,7 +252,7 @@ public static class AggregateCsv
                 values[c] = numericAt[c] < 0 ? double.NaN : ParseValue(fields[numericAt[c]], line, NumericColumns[c]);
                 if (!double.IsNaN(values[c]) && ColumnSignals[c] is { } signal && !vocabulary.Exposes(signal))
                 {
-                    throw new AggregateCsvException(line, NumericColumns[c], $"{network} has no {SignalWords[signal]}; leave the cell empty");
+                    throw new AggregateCsvException(line, NumericColumns[c], $"{network} has no {NetworkVocabulary.WordsFor(signal)}; leave the cell empty");
                 }
             }
 

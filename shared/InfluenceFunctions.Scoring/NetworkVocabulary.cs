@@ -6,7 +6,7 @@ namespace InfluenceFunctions.Scoring;
 /// What one network really exposes: which <see cref="SignalKind"/>s exist there (a signal that does not exist is
 /// absent, never zero), which one is its main engagement signal, and what its audience is called. Model v2 measures
 /// each signal against the network's own population, so only the signals listed here are ever compared; ingestion
-/// refuses the others (phase 2 of the v2 rollout), and the offline CSV refuses them on rows of that network.
+/// refuses the others (400 naming the field), and the offline CSV refuses them on rows of that network.
 /// </summary>
 /// <param name="Network">The network's name as connections and windows carry it, e.g. "youtube".</param>
 /// <param name="Signals">The signals the network exposes.</param>
@@ -26,28 +26,56 @@ public sealed record NetworkVocabulary(string Network, IReadOnlySet<SignalKind> 
     /// <summary>Networks with reshares (retweets, boosts, reposts).</summary>
     private static readonly SignalKind[] Sharing = [SignalKind.Reshares, SignalKind.ResharesSent];
 
-    private static readonly FrozenDictionary<string, NetworkVocabulary> KnownByName = new NetworkVocabulary[]
-    {
+    /// <summary>
+    /// Every network with a vocabulary, in the order they are listed everywhere (the connect form, error messages). This is
+    /// the one list of networks: <c>Domain.Networks.All</c> is made from it, so ingestion, connections, the demo and the
+    /// offline CSV accept the same names. Names are stored (column suffixes, connection rows): never rename one.
+    /// </summary>
+    private static readonly NetworkVocabulary[] Declared =
+    [
         // Text networks: reactions are the main engagement.
         Of("twitter", SignalKind.Reactions, "followers", [.. Conversation, .. Sharing, SignalKind.ListMemberships, SignalKind.Views, SignalKind.Saves]),
-        Of("bluesky", SignalKind.Reactions, "followers", [.. Conversation, .. Sharing, SignalKind.ListMemberships]),
-        Of("mastodon", SignalKind.Reactions, "followers", [.. Conversation, .. Sharing]),
-        Of("threads", SignalKind.Reactions, "followers", [.. Conversation, .. Sharing, SignalKind.Views]),
-        Of("linkedin", SignalKind.Reactions, "followers", [.. Conversation, .. Sharing, SignalKind.Views]),
         Of("facebook", SignalKind.Reactions, "friends", [.. Conversation, .. Sharing]),
         Of("facebookpage", SignalKind.Reactions, "followers", [.. Conversation, .. Sharing, SignalKind.Views]),
-        Of("reddit", SignalKind.Reactions, "followers", [.. Conversation, SignalKind.Saves]),
 
         // Instagram has no reshares and no lists (the first complaint of issue 12); video plays count as views.
         Of("instagram", SignalKind.Reactions, "followers", [.. Conversation, SignalKind.Views, SignalKind.Saves]),
+        Of("linkedin", SignalKind.Reactions, "followers", [.. Conversation, .. Sharing, SignalKind.Views]),
 
         // Video networks: views are the main signal. YouTube names no accounts (no mentions, no engagers).
         Of("youtube", SignalKind.Views, "subscribers", [SignalKind.Views]),
         Of("tiktok", SignalKind.Views, "followers", [.. Sharing, SignalKind.Views, SignalKind.Saves]),
-    }.ToFrozenDictionary(v => v.Network, StringComparer.Ordinal);
 
-    /// <summary>Every network with a vocabulary of its own.</summary>
-    public static IReadOnlyCollection<NetworkVocabulary> Known => KnownByName.Values;
+        Of("reddit", SignalKind.Reactions, "followers", [.. Conversation, SignalKind.Saves]),
+        Of("mastodon", SignalKind.Reactions, "followers", [.. Conversation, .. Sharing]),
+        Of("bluesky", SignalKind.Reactions, "followers", [.. Conversation, .. Sharing, SignalKind.ListMemberships]),
+        Of("threads", SignalKind.Reactions, "followers", [.. Conversation, .. Sharing, SignalKind.Views]),
+    ];
+
+    private static readonly FrozenDictionary<string, NetworkVocabulary> KnownByName = Declared.ToFrozenDictionary(v => v.Network, StringComparer.Ordinal);
+
+    /// <summary>What each signal is called in messages ("tiktok has no list memberships").</summary>
+    private static readonly FrozenDictionary<SignalKind, string> Words = new Dictionary<SignalKind, string>
+    {
+        [SignalKind.AudienceSize] = "followers",
+        [SignalKind.Posts] = "posts",
+        [SignalKind.Reactions] = "reactions",
+        [SignalKind.Reshares] = "reshares",
+        [SignalKind.Replies] = "replies",
+        [SignalKind.MentionsReceived] = "mentions",
+        [SignalKind.MentionsSent] = "mentions",
+        [SignalKind.ResharesSent] = "reshares",
+        [SignalKind.UniqueEngagers] = "named engaging accounts",
+        [SignalKind.ListMemberships] = "list memberships",
+        [SignalKind.Views] = "views",
+        [SignalKind.Saves] = "saves",
+    }.ToFrozenDictionary();
+
+    /// <summary>Every network with a vocabulary of its own, in the order they are listed everywhere.</summary>
+    public static IReadOnlyList<NetworkVocabulary> Known => Declared;
+
+    /// <summary>A signal in plain words, for messages: "list memberships", "views".</summary>
+    public static string WordsFor(SignalKind signal) => Words[signal];
 
     /// <summary>
     /// The vocabulary of a network that has none of its own (<see cref="Unspecified"/>, or a name this build does not

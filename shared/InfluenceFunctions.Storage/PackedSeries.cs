@@ -6,20 +6,26 @@ using InfluenceFunctions.Scoring;
 namespace InfluenceFunctions.Storage;
 
 /// <summary>
-/// One network's daily signals packed for a table column: int32 day number of the first day, then
-/// <see cref="ScoringWindow.SignalCount"/> float32 values per day (NaN = no data). At most
-/// <see cref="MaxDays"/> days are kept, so a column stays far below the 64 KiB property limit.
+/// One network's daily signals packed for a table column: int32 little-endian day number of the first day, then
+/// <see cref="Stride"/> float32 little-endian values per day (NaN = no data), day after day. Two layouts:
+/// the signals column (W_{network}) holds the first <see cref="ScoringWindow.SignalCount"/> <see cref="SignalKind"/>s
+/// (the v1 layout, unchanged), the extended column (X_{network}) holds views and saves
+/// (<see cref="ScoringWindow.ExtendedSignalCount"/>, from <see cref="SignalKind.Views"/>). At most <see cref="MaxDays"/>
+/// days are kept, so a column stays far below the 64 KiB property limit (4,804 and 964 bytes).
 /// </summary>
 public sealed class PackedSeries
 {
-    public const int MaxDays = Domain.SignalRetention.Days;
-    private const int Stride = ScoringWindow.SignalCount;
+    public const int MaxDays = SignalRetention.Days;
 
-    private PackedSeries(int firstDay, float[] values)
+    private PackedSeries(int stride, int firstDay, float[] values)
     {
+        Stride = stride;
         FirstDay = firstDay;
         Values = values;
     }
+
+    /// <summary>Values per day: <see cref="ScoringWindow.SignalCount"/> or <see cref="ScoringWindow.ExtendedSignalCount"/>.</summary>
+    public int Stride { get; }
 
     public int FirstDay { get; private set; }
 
@@ -29,25 +35,23 @@ public sealed class PackedSeries
 
     public int LastDay => FirstDay + DayCount - 1;
 
-    public static PackedSeries Empty() => new(0, []);
+    /// <summary>An empty series of the signals layout (W_ columns).</summary>
+    public static PackedSeries Empty() => new(ScoringWindow.SignalCount, 0, []);
 
-    public static PackedSeries Decode(byte[]? bytes)
-    {
-        if (bytes is null || bytes.Length < 4)
-        {
-            return Empty();
-        }
+    /// <summary>An empty series of the extended layout (X_ columns: views, saves).</summary>
+    public static PackedSeries EmptyExtended() => new(ScoringWindow.ExtendedSignalCount, 0, []);
 
-        var firstDay = BinaryPrimitives.ReadInt32LittleEndian(bytes);
-        var values = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(4)).ToArray();
-        return new PackedSeries(firstDay, values);
-    }
+    /// <summary>A signals column (W_); empty for null.</summary>
+    public static PackedSeries Decode(byte[]? bytes) => Decode(bytes, ScoringWindow.SignalCount);
+
+    /// <summary>An extended column (X_); empty for null.</summary>
+    public static PackedSeries DecodeExtended(byte[]? bytes) => Decode(bytes, ScoringWindow.ExtendedSignalCount);
 
     public byte[] Encode()
     {
         var bytes = new byte[4 + (Values.Length * sizeof(float))];
         BinaryPrimitives.WriteInt32LittleEndian(bytes, FirstDay);
-        MemoryMarshal.AsBytes(Values.AsSpan()).CopyTo(bytes.AsSpan(4));
+        MemoryMarshal.AsBytes(Values.AsSpan()).CopyTo(bytes.AsSpan(4)); // The host's order is the stored little-endian one (x64, Arm64).
         return bytes;
     }
 
@@ -82,8 +86,8 @@ public sealed class PackedSeries
         TrimTo(MaxDays);
     }
 
-    /// <summary>The scoring window ending at <paramref name="asOf"/> (90 days, NaN where nothing was stored).</summary>
-    public NetworkWindow ToWindow(string network, DateOnly asOf)
+    /// <summary>The 90 days ending at <paramref name="asOf"/>, <see cref="Stride"/> values a day, NaN where nothing was stored.</summary>
+    public float[] WindowValues(DateOnly asOf)
     {
         var window = Nan(ScoringWindow.Days * Stride);
         var windowFirst = asOf.DayNumber - ScoringWindow.Days + 1;
@@ -92,7 +96,21 @@ public sealed class PackedSeries
             Values.AsSpan((day - FirstDay) * Stride, Stride).CopyTo(window.AsSpan((day - windowFirst) * Stride, Stride));
         }
 
-        return new NetworkWindow(network, window);
+        return window;
+    }
+
+    /// <summary>
+    /// The scoring window ending at <paramref name="asOf"/> from this signals series and, when the network has one,
+    /// its extended series (null: no views or saves were ever stored, so they are absent, as in every v1 row).
+    /// </summary>
+    public NetworkWindow ToWindow(string network, DateOnly asOf, PackedSeries? extended = null)
+    {
+        if (Stride != ScoringWindow.SignalCount || extended is { Stride: not ScoringWindow.ExtendedSignalCount })
+        {
+            throw new InvalidOperationException("A window is made from a signals series and, optionally, an extended one.");
+        }
+
+        return new NetworkWindow(network, WindowValues(asOf), extended?.WindowValues(asOf));
     }
 
     public bool HasDataSince(int dayNumber)
@@ -110,6 +128,24 @@ public sealed class PackedSeries
         }
 
         return false;
+    }
+
+    private static PackedSeries Decode(byte[]? bytes, int stride)
+    {
+        if (bytes is null || bytes.Length < 4)
+        {
+            return new PackedSeries(stride, 0, []);
+        }
+
+        if ((bytes.Length - 4) % (stride * sizeof(float)) != 0)
+        {
+            // A column of the other layout (or a torn one): reading it would shift every signal into the wrong slot.
+            throw new InvalidDataException($"A packed series of {stride} values a day cannot be {bytes.Length} bytes long.");
+        }
+
+        var firstDay = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        var values = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(4)).ToArray(); // A copy, not a loop: every night reads every row.
+        return new PackedSeries(stride, firstDay, values);
     }
 
     private void TrimTo(int maxDays)

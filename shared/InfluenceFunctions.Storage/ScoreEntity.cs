@@ -51,11 +51,11 @@ public sealed class ScoreEntity : ITableEntity
 
     public double RawIndex { get => Current.RawIndex; set => Current.RawIndex = value; }
 
-    public double Reach { get => Current.Reach; set => Current.Reach = value; }
+    public double? Reach { get => Current.Reach; set => Current.Reach = ScoreSnapshotColumns.Measured(value); }
 
-    public double Amplification { get => Current.Amplification; set => Current.Amplification = value; }
+    public double? Amplification { get => Current.Amplification; set => Current.Amplification = ScoreSnapshotColumns.Measured(value); }
 
-    public double Network { get => Current.Network; set => Current.Network = value; }
+    public double? Network { get => Current.Network; set => Current.Network = ScoreSnapshotColumns.Measured(value); }
 
     public int NightsScored { get => Current.NightsScored; set => Current.NightsScored = value; }
 
@@ -79,11 +79,11 @@ public sealed class ScoreEntity : ITableEntity
 
     public double PrevRawIndex { get => Previous.RawIndex; set => Previous.RawIndex = value; }
 
-    public double PrevReach { get => Previous.Reach; set => Previous.Reach = value; }
+    public double? PrevReach { get => Previous.Reach; set => Previous.Reach = ScoreSnapshotColumns.Measured(value); }
 
-    public double PrevAmplification { get => Previous.Amplification; set => Previous.Amplification = value; }
+    public double? PrevAmplification { get => Previous.Amplification; set => Previous.Amplification = ScoreSnapshotColumns.Measured(value); }
 
-    public double PrevNetwork { get => Previous.Network; set => Previous.Network = value; }
+    public double? PrevNetwork { get => Previous.Network; set => Previous.Network = ScoreSnapshotColumns.Measured(value); }
 
     public int PrevNightsScored { get => Previous.NightsScored; set => Previous.NightsScored = value; }
 
@@ -106,15 +106,24 @@ public sealed class ScoreSnapshotColumns
 
     public double RawIndex { get; set; }
 
-    public double Reach { get; set; }
+    /// <summary>
+    /// The components, 0-100; null when nothing the component is made of was measured (model v2: no reshares, replies
+    /// or saves means no Amplification, not 0). A null column is not written, so an absent component has no column.
+    /// </summary>
+    public double? Reach { get; set; }
 
-    public double Amplification { get; set; }
+    /// <inheritdoc cref="Reach"/>
+    public double? Amplification { get; set; }
 
-    public double Network { get; set; }
+    /// <inheritdoc cref="Reach"/>
+    public double? Network { get; set; }
 
     public int NightsScored { get; set; }
 
     public string Drivers { get; set; } = "{}";
+
+    /// <summary>A component as stored: the model's NaN (absent) is null, since neither a table nor JSON holds a NaN as "not measured".</summary>
+    public static double? Measured(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 }
 
 /// <summary>What a score row's night says about the person (sent in views as "scored", "unscored", ...).</summary>

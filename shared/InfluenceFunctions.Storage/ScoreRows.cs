@@ -43,9 +43,9 @@ public static class ScoreRows
             Reason = result.UnscoredReason,
             Score = result.Score,
             RawIndex = result.RawIndex,
-            Reach = result.Reach,
-            Amplification = result.Amplification,
-            Network = result.Network,
+            Reach = ScoreSnapshotColumns.Measured(result.Reach),
+            Amplification = ScoreSnapshotColumns.Measured(result.Amplification),
+            Network = ScoreSnapshotColumns.Measured(result.Network),
             NightsScored = result.NightsScored,
             Drivers = JsonSerializer.Serialize(result.Drivers, Json),
         };
@@ -87,14 +87,14 @@ public static class ScoreRows
         row.RunId = runId;
     }
 
-    /// <summary>The stored current result as the model's type (moves left out).</summary>
+    /// <summary>The stored current result as the model's type (moves left out; an absent component is NaN again).</summary>
     public static ScoreResult ToResult(ScoreEntity row)
     {
         ArgumentNullException.ThrowIfNull(row);
         var c = row.Current;
         return new ScoreResult(
             c.ModelVersion, c.Status == ScoreRowStatus.Scored ? ScoreStatus.Scored : ScoreStatus.Unscored, c.Reason, c.Score,
-            c.RawIndex, c.Reach, c.Amplification, c.Network, c.NightsScored, Drivers(c.Drivers), []);
+            c.RawIndex, c.Reach ?? double.NaN, c.Amplification ?? double.NaN, c.Network ?? double.NaN, c.NightsScored, Drivers(c.Drivers), []);
     }
 
     public static IReadOnlyList<ScoreMove> Moves(ScoreEntity row) =>
@@ -109,9 +109,9 @@ public static class ScoreRows
         c.Status == ScoreRowStatus.Scored ? ScoreStatus.Scored : ScoreStatus.Unscored,
         c.Score,
         c.RawIndex,
-        c.Reach,
-        c.Amplification,
-        c.Network,
+        c.Reach ?? double.NaN, // absent, as the model said it
+        c.Amplification ?? double.NaN,
+        c.Network ?? double.NaN,
         c.NightsScored,
         Drivers(c.Drivers));
 

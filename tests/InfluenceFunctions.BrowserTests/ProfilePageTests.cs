@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -78,6 +79,31 @@ public sealed partial class ProfilePageTests(ProfileSite site, ITestOutputHelper
 
         // The week's change and the day's are there (the nights before were scored).
         await Expect(page.Locator(".deltas")).ToContainTextAsync("since the night before");
+    }
+
+    [Fact]
+    public async Task ShouldSayNotMeasuredForAComponentNothingWasMeasuredForNeverABarAtZero()
+    {
+        // Model v2 sends null for a component none of the person's networks measure (a YouTube channel with no comments
+        // and nobody named engaging has no Amplification and no Network). The page is given that profile.
+        var profile = JsonNode.Parse((await site.ProfileOfAsync("u005")).GetRawText())!;
+        var components = profile["score"]!["components"]!;
+        components["amplification"] = null;
+        components["network"] = null;
+        var reach = Math.Round(components["reach"]!.GetValue<double>()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await page.RouteAsync("**/api/v1/users/u005/profile", route => route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = profile.ToJsonString() }));
+
+        await SignInAsync("u005");
+
+        await Expect(page.GetByRole(AriaRole.Meter, new() { Name = "Reach" })).ToHaveAttributeAsync("aria-valuenow", reach);
+        await Expect(page.GetByRole(AriaRole.Meter)).ToHaveCountAsync(1); // No meter at all for the absent two.
+        foreach (var name in new[] { "amplification", "network" })
+        {
+            await Expect(page.Locator($".component-{name} .component-value")).ToHaveTextAsync("not measured");
+            await Expect(page.Locator($".component-{name} .bar-fill")).ToHaveCountAsync(0);
+        }
+
+        Assert.DoesNotContain("NaN", await page.Locator("#score-body").InnerTextAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class ProfileSite : BrowserSite
                 signals.Add(new
                 {
                     userId = UserId(u),
-                    network = u % 3 == 0 ? "instagram" : "twitter",
+                    network = u % 3 == 0 ? "mastodon" : "twitter",
                     day = Day(Night.AddDays(-d)),
                     audienceSize = 100.0 * scale * growth,
                     posts = 2 + (u % 3),

@@ -27,7 +27,7 @@ public static class SmallPopulation
                 signals.Add(new
                 {
                     userId = UserId(u),
-                    network = u % 3 == 0 ? "instagram" : "twitter",
+                    network = u % 3 == 0 ? "mastodon" : "twitter",
                     day = Day(day),
                     audienceSize = 100.0 * scale,
                     posts = 2 + (u % 3),

@@ -10,9 +10,10 @@ namespace InfluenceFunctions.Seeding;
 /// <summary>
 /// A synthetic population for demos and benchmarks, deterministic for a seed: heavy-tailed audiences
 /// (log-normal), heavy-tailed activity and engagement, one to four networks per user, 90 days of daily
-/// signals with weekly rhythm, some vacations and some users with too little data, and who-engaged-whom edges
-/// drawn by popularity (plus a few small reciprocal rings). Rows go straight to the signals table in
-/// 100-entity transactions, the layout ingestion produces.
+/// signals with weekly rhythm (only the signals each network's vocabulary names: views and saves in their own column
+/// where it has them, no list memberships where it has no lists), some vacations and some users with too little
+/// data, and who-engaged-whom edges drawn by popularity (plus a few small reciprocal rings). Rows go straight to the
+/// signals table in 100-entity transactions, the layout ingestion produces.
 /// </summary>
 public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions options)
 {
@@ -111,8 +112,12 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
             var row = AccountRows.NewRow(Shards.KeyOf(userId, options.ShardCount), userId, optedIn, p.Networks.Select(n => new Connection(n.Network, userId, optedIn)));
             foreach (var (network, audience) in p.Networks)
             {
+                // Only what the network really exposes (its vocabulary): a signal it lacks is absent (NaN), never 0.
+                var vocabulary = NetworkVocabulary.For(network);
                 var series = PackedSeries.Empty();
+                var extendedSeries = vocabulary.Exposes(SignalKind.Views) || vocabulary.Exposes(SignalKind.Saves) ? PackedSeries.EmptyExtended() : null;
                 var values = new float[ScoringWindow.SignalCount];
+                var extended = new float[ScoringWindow.ExtendedSignalCount];
                 for (var day = first; day <= last; day++)
                 {
                     if (!p.HasData(day - indexFrom))
@@ -135,11 +140,30 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
                     values[(int)SignalKind.MentionsSent] = active ? Poisson(rng, p.OutboundPerDay * 0.6) : 0;
                     values[(int)SignalKind.ResharesSent] = active ? Poisson(rng, p.OutboundPerDay * 0.4) : 0;
                     values[(int)SignalKind.UniqueEngagers] = (float)Math.Round(reactions * 0.7);
-                    values[(int)SignalKind.ListMemberships] = network == "twitter" ? (float)Math.Round(audience * 0.004) : float.NaN;
+                    values[(int)SignalKind.ListMemberships] = (float)Math.Round(audience * 0.004);
+
+                    // Views run at about 25 per reaction (plays on video networks, impressions elsewhere); saves at 4%.
+                    extended[0] = Poisson(rng, reach * 25);
+                    extended[1] = Poisson(rng, reach * 0.04);
+                    for (var kind = 0; kind < ScoringWindow.SignalCount; kind++)
+                    {
+                        values[kind] = vocabulary.Exposes((SignalKind)kind) ? values[kind] : float.NaN;
+                    }
+
+                    for (var kind = 0; kind < ScoringWindow.ExtendedSignalCount; kind++)
+                    {
+                        extended[kind] = vocabulary.Exposes(SignalKind.Views + kind) ? extended[kind] : float.NaN;
+                    }
+
                     series.Set(day, values);
+                    extendedSeries?.Set(day, extended);
                 }
 
                 row[SignalRows.WindowColumn(network)] = series.Encode();
+                if (extendedSeries is not null)
+                {
+                    row[SignalRows.ExtendedColumn(network)] = extendedSeries.Encode();
+                }
             }
 
             row[SignalRows.InboundColumn] = PackedEngagements.Pack(inbox);

@@ -179,10 +179,18 @@ function renderScore() {
         h('h2', {}, 'What the score is made of'),
         h('ul', { class: 'component-list' }, components.map(([key, label, hint]) => {
           const value = score.components[key];
+          const name = h('span', { class: 'component-name', id: `component-${key}` }, label);
+          if (value === null) {
+            // Nothing this part is made of was measured on the networks connected: absent, not zero, so no bar at 0.
+            return h('li', { class: `component component-${key} not-measured` },
+              h('div', { class: 'component-head' }, name, h('span', { class: 'component-value' }, 'not measured')),
+              h('div', { class: 'bar' }),
+              h('p', { class: 'hint' }, `${hint}: your connected networks do not report it`));
+          }
           const bar = h('span', { class: 'bar-fill' });
           bar.style.width = `${Math.max(2, Math.min(100, value))}%`;
           return h('li', { class: `component component-${key}` },
-            h('div', { class: 'component-head' }, h('span', { class: 'component-name', id: `component-${key}` }, label), h('span', { class: 'component-value' }, Math.round(value))),
+            h('div', { class: 'component-head' }, name, h('span', { class: 'component-value' }, Math.round(value))),
             h('div', { class: 'bar', role: 'meter', 'aria-labelledby': `component-${key}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(value) }, bar),
             h('p', { class: 'hint' }, hint));
         })))

@@ -135,14 +135,24 @@ public static class ScoreCard
         }
     }
 
-    private static void Bar(StringBuilder svg, int index, string label, double value, string color)
+    /// <summary>What a card says for a component nothing was measured for (never a bar at 0).</summary>
+    public const string NotMeasured = "not measured";
+
+    private static void Bar(StringBuilder svg, int index, string label, double? value, string color)
     {
         const double x = 268, width = 336;
         var y = 104 + (index * 38);
-        var filled = Math.Max(6, width * Math.Clamp(value, 0, 100) / 100.0);
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x}\" y=\"{y}\" fill=\"#e2e8f0\" font-size=\"13\" font-weight=\"600\">{label}</text>");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + width}\" y=\"{y}\" text-anchor=\"end\" fill=\"#e2e8f0\" font-size=\"13\" font-weight=\"700\">{Math.Round(value):F0}</text>");
         svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{y + 8}\" width=\"{width}\" height=\"8\" rx=\"4\" fill=\"{Track}\"/>");
+        if (value is not { } measured)
+        {
+            // Absent, not zero: an empty track and the words, in the muted colour.
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + width}\" y=\"{y}\" text-anchor=\"end\" fill=\"{Muted}\" font-size=\"13\" font-style=\"italic\">{NotMeasured}</text>");
+            return;
+        }
+
+        var filled = Math.Max(6, width * Math.Clamp(measured, 0, 100) / 100.0);
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + width}\" y=\"{y}\" text-anchor=\"end\" fill=\"#e2e8f0\" font-size=\"13\" font-weight=\"700\">{Math.Round(measured):F0}</text>");
         svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{y + 8}\" width=\"{filled:F1}\" height=\"8\" rx=\"4\" fill=\"{color}\"/>");
     }
 

@@ -88,7 +88,7 @@ public sealed class ScoreDetailsHandler(ScoreReader reader, RunSchedule schedule
             DateOnly.Parse(row.PrevDay, CultureInfo.InvariantCulture),
             row.Previous.Status,
             row.PrevScore,
-            row.Previous.Status == ScoreRowStatus.Scored ? new ComponentsView(Math.Round(row.PrevReach, 1), Math.Round(row.PrevAmplification, 1), Math.Round(row.PrevNetwork, 1)) : null);
+            row.Previous.Status == ScoreRowStatus.Scored ? ComponentsView.Of(row.Previous) : null);
         int? change = row.Score is { } s && before?.Score is { } p ? s - p : null;
         return new ExplanationView(
             lookup.UserId,

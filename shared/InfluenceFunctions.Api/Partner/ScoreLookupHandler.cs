@@ -110,7 +110,7 @@ public static class ScoreViews
     public static ComponentsView? Components(ScoreEntity row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return row.Current.Status == ScoreRowStatus.Scored ? new ComponentsView(Math.Round(row.Reach, 1), Math.Round(row.Amplification, 1), Math.Round(row.Network, 1)) : null;
+        return row.Current.Status == ScoreRowStatus.Scored ? ComponentsView.Of(row.Current) : null;
     }
 
     private static int? Delta(ScoreEntity row, DateOnly day, int daysBack)
@@ -133,7 +133,21 @@ public sealed record ScoreView(
     IReadOnlyList<ScoreMove> Moves,
     DateTimeOffset NextRecalculationUtc);
 
-public sealed record ComponentsView(double Reach, double Amplification, double Network);
+/// <summary>
+/// The three components, 0-100 with one decimal; a component is null when nothing it is made of was measured (model v2:
+/// a network without reshares, replies or saves has no Amplification; nobody named engaging has no Network). Null is
+/// "not measured", never 0.
+/// </summary>
+public sealed record ComponentsView(double? Reach, double? Amplification, double? Network)
+{
+    public static ComponentsView Of(ScoreSnapshotColumns result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new(Round(result.Reach), Round(result.Amplification), Round(result.Network));
+    }
+
+    private static double? Round(double? value) => ScoreSnapshotColumns.Measured(value) is { } v ? Math.Round(v, 1) : null;
+}
 
 /// <summary>Score changes over a day, a week and a month; null where there is no score to compare with.</summary>
 public sealed record DeltasView(int? Day, int? Week, int? Month);

@@ -24,6 +24,7 @@ public static partial class PlainWords
         ["reddit"] = "Reddit",
         ["mastodon"] = "Mastodon",
         ["bluesky"] = "Bluesky",
+        ["threads"] = "Threads",
     };
 
     /// <summary>The name of a stored network ("facebookpage" is "Facebook page"), or the id itself for one not known here.</summary>
@@ -77,7 +78,7 @@ public static partial class PlainWords
     private static string Plural(string points) => points == "1.0" ? "point" : "points";
 
     /// <summary>A stored network name as a word (not inside a handle such as "@twitterfan" or a domain).</summary>
-    [GeneratedRegex(@"(?<![@\w.\-])(facebookpage|twitter|facebook|instagram|linkedin|youtube|tiktok|reddit|mastodon|bluesky)(?![\w.\-])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![@\w.\-])(facebookpage|twitter|facebook|instagram|linkedin|youtube|tiktok|reddit|mastodon|bluesky|threads)(?![\w.\-])", RegexOptions.CultureInvariant)]
     private static partial Regex NetworkWord();
 
     /// <summary>What a driver id looks like ("twitter.reactions_per_day", "network.ring_share").</summary>

@@ -1,3 +1,5 @@
+using InfluenceFunctions.Scoring;
+
 namespace InfluenceFunctions.Domain.Ingestion;
 
 /// <summary>
@@ -11,6 +13,12 @@ public sealed class IngestionBatch
     public List<EngagementItem?>? Engagements { get; set; }
 }
 
+/// <summary>
+/// One user's signals on one network for one day. Which fields a network may carry is its
+/// <see cref="NetworkVocabulary"/> (e.g. no list memberships on TikTok, views on YouTube): a field the network does not
+/// have is refused, naming it. <see cref="AudienceSize"/> is the network's audience under its own name (followers,
+/// YouTube's subscribers, Facebook's friends).
+/// </summary>
 public sealed class SignalItem
 {
     public string? UserId { get; set; }
@@ -40,25 +48,40 @@ public sealed class SignalItem
 
     public double? ListMemberships { get; set; }
 
-    /// <summary>The values in <see cref="Scoring.SignalKind"/> order, with null as NaN.</summary>
+    /// <summary>Views (plays, impressions) of the user's posts that day.</summary>
+    public double? Views { get; set; }
+
+    /// <summary>Saves (bookmarks) of the user's posts that day.</summary>
+    public double? Saves { get; set; }
+
+    /// <summary>The first <see cref="ScoringWindow.SignalCount"/> values in <see cref="SignalKind"/> order, with null as NaN.</summary>
     public float[] ToSignals() =>
     [
         F(AudienceSize), F(Posts), F(Reactions), F(Reshares), F(Replies),
         F(MentionsReceived), F(MentionsSent), F(ResharesSent), F(UniqueEngagers), F(ListMemberships),
     ];
 
-    public IEnumerable<(string Field, double? Value)> Counts()
+    /// <summary>Views and saves (<see cref="ScoringWindow.ExtendedSignalCount"/> values from <see cref="SignalKind.Views"/>), with null as NaN.</summary>
+    public float[] ToExtendedSignals() => [F(Views), F(Saves)];
+
+    /// <summary>The item carries views or saves (only then does a network get the column for them).</summary>
+    public bool HasExtendedSignals => Views is not null || Saves is not null;
+
+    /// <summary>Every signal field: its JSON name, the signal it carries and its value (null: not reported).</summary>
+    public IEnumerable<(string Field, SignalKind Signal, double? Value)> Counts()
     {
-        yield return ("audienceSize", AudienceSize);
-        yield return ("posts", Posts);
-        yield return ("reactions", Reactions);
-        yield return ("reshares", Reshares);
-        yield return ("replies", Replies);
-        yield return ("mentionsReceived", MentionsReceived);
-        yield return ("mentionsSent", MentionsSent);
-        yield return ("resharesSent", ResharesSent);
-        yield return ("uniqueEngagers", UniqueEngagers);
-        yield return ("listMemberships", ListMemberships);
+        yield return ("audienceSize", SignalKind.AudienceSize, AudienceSize);
+        yield return ("posts", SignalKind.Posts, Posts);
+        yield return ("reactions", SignalKind.Reactions, Reactions);
+        yield return ("reshares", SignalKind.Reshares, Reshares);
+        yield return ("replies", SignalKind.Replies, Replies);
+        yield return ("mentionsReceived", SignalKind.MentionsReceived, MentionsReceived);
+        yield return ("mentionsSent", SignalKind.MentionsSent, MentionsSent);
+        yield return ("resharesSent", SignalKind.ResharesSent, ResharesSent);
+        yield return ("uniqueEngagers", SignalKind.UniqueEngagers, UniqueEngagers);
+        yield return ("listMemberships", SignalKind.ListMemberships, ListMemberships);
+        yield return ("views", SignalKind.Views, Views);
+        yield return ("saves", SignalKind.Saves, Saves);
     }
 
     private static float F(double? value) => value is { } v ? (float)v : float.NaN;

@@ -1,11 +1,13 @@
 using System.Globalization;
 using InfluenceFunctions.Domain;
+using InfluenceFunctions.Scoring;
 
 namespace InfluenceFunctions.Domain.Ingestion;
 
 /// <summary>
 /// Checks a batch before anything is written: field by field, with the field named in each error
-/// (e.g. "signals[3].reshares"). A batch with any error is rejected whole.
+/// (e.g. "signals[3].reshares"). A batch with any error is rejected whole. A signal its network does not have (its
+/// <see cref="NetworkVocabulary"/>: list memberships on TikTok, reshares on Instagram) is an error too, even as 0.
 /// </summary>
 public static class IngestionValidator
 {
@@ -114,9 +116,15 @@ public static class IngestionValidator
             }
 
             CheckDay(path + ".day", item.Day, today, Add);
-            foreach (var (field, value) in item.Counts())
+            var vocabulary = Networks.IsKnown(item.Network) ? NetworkVocabulary.For(item.Network!) : null;
+            foreach (var (field, signal, value) in item.Counts())
             {
                 CheckCount($"{path}.{field}", value, required: false, Add);
+                if (value is not null && vocabulary is not null && !vocabulary.Exposes(signal))
+                {
+                    // Absent is not zero: a signal the network does not have is never stored, not even as 0.
+                    Add($"{path}.{field}", $"{vocabulary.Network} has no {NetworkVocabulary.WordsFor(signal)}; leave {field} out.");
+                }
             }
 
             if (item.Counts().All(c => c.Value is null))

@@ -46,7 +46,7 @@ public sealed class IngestionService(InfluenceTables tables, IOptions<InfluenceO
         UserUpdate For(string userId) => updates.TryGetValue(userId, out var u) ? u : updates[userId] = new UserUpdate();
         foreach (var item in signals)
         {
-            For(item.UserId!).Signals.Add((item.Network!, IngestionValidator.ParseDay(item.Day!).DayNumber, item.ToSignals()));
+            For(item.UserId!).Signals.Add((item.Network!, IngestionValidator.ParseDay(item.Day!).DayNumber, item.ToSignals(), item.HasExtendedSignals ? item.ToExtendedSignals() : null));
         }
 
         foreach (var item in engagements)
@@ -128,9 +128,12 @@ public sealed class IngestionService(InfluenceTables tables, IOptions<InfluenceO
         }
     }
 
+    private static readonly float[] NoExtendedSignals = [.. Enumerable.Repeat(float.NaN, ScoringWindow.ExtendedSignalCount)];
+
     private sealed class UserUpdate
     {
-        public List<(string Network, int Day, float[] Values)> Signals { get; } = [];
+        /// <summary>A day's signals per network; <c>Extended</c> (views, saves) is null when the item reported neither.</summary>
+        public List<(string Network, int Day, float[] Values, float[]? Extended)> Signals { get; } = [];
 
         public List<(ulong Key, int Day, float Count)> Inbound { get; } = [];
 
@@ -150,12 +153,23 @@ public sealed class IngestionService(InfluenceTables tables, IOptions<InfluenceO
 
                 var column = SignalRows.WindowColumn(group.Key);
                 var series = PackedSeries.Decode(row.GetBinary(column));
-                foreach (var (_, day, values) in group)
+                var extendedColumn = SignalRows.ExtendedColumn(group.Key);
+                var extendedBytes = row.GetBinary(extendedColumn);
+
+                // The extended column exists once the network reported views or saves; until then they are absent, and
+                // a day set without them leaves it alone. Once it exists, a day is set in both, so a repeat replaces all.
+                var extended = extendedBytes is not null || group.Any(s => s.Extended is not null) ? PackedSeries.DecodeExtended(extendedBytes) : null;
+                foreach (var (_, day, values, extendedValues) in group)
                 {
                     series.Set(day, values);
+                    extended?.Set(day, extendedValues ?? NoExtendedSignals);
                 }
 
                 row[column] = series.Encode();
+                if (extended is not null)
+                {
+                    row[extendedColumn] = extended.Encode();
+                }
             }
 
             Merge(row, SignalRows.InboundColumn, Inbound);

@@ -21,8 +21,11 @@ namespace InfluenceFunctions.Storage.People;
 /// </summary>
 public sealed class AccountExport(InfluenceTables tables, PlusKGraphCache plusKGraphs, WebhookStore webhooks, IOptions<InfluenceOptions> options, TimeProvider clock)
 {
+    /// <summary>The ingestion body's names, in <see cref="SignalKind"/> order: the W_ column's signals, then the X_ column's.</summary>
     private static readonly string[] SignalNames =
         ["audienceSize", "posts", "reactions", "reshares", "replies", "mentionsReceived", "mentionsSent", "resharesSent", "uniqueEngagers", "listMemberships"];
+
+    private static readonly string[] ExtendedSignalNames = ["views", "saves"];
 
     public async Task<object?> BuildAsync(string userId, CancellationToken cancellationToken)
     {
@@ -55,7 +58,9 @@ public sealed class AccountExport(InfluenceTables tables, PlusKGraphCache plusKG
             account = new { account.OptedInUtc, connections = account.Connections, disconnections = account.Disconnections },
             signals = new
             {
-                networks = account.Connections.ToDictionary(c => c.Network, c => Series(signals.GetBinary(SignalRows.WindowColumn(c.Network)))),
+                networks = account.Connections.ToDictionary(
+                    c => c.Network,
+                    c => Series(PackedSeries.Decode(signals.GetBinary(SignalRows.WindowColumn(c.Network))), PackedSeries.DecodeExtended(signals.GetBinary(SignalRows.ExtendedColumn(c.Network))))),
                 engagementReceived = Engagement(signals.GetBinary(SignalRows.InboundColumn), today),
                 engagementSent = Engagement(signals.GetBinary(SignalRows.OutboundColumn), today),
             },
@@ -84,21 +89,19 @@ public sealed class AccountExport(InfluenceTables tables, PlusKGraphCache plusKG
         };
     }
 
-    private static List<object> Series(byte[]? bytes)
+    /// <summary>
+    /// A network's days with any data, each with every signal by name (null: not reported that day). Views and saves
+    /// come from the extended column and are null on a network that never reported them.
+    /// </summary>
+    private static List<object> Series(PackedSeries series, PackedSeries extended)
     {
-        var series = PackedSeries.Decode(bytes);
-        var days = new List<object>(series.DayCount);
-        for (var i = 0; i < series.DayCount; i++)
+        var first = Math.Min(series.DayCount > 0 ? series.FirstDay : int.MaxValue, extended.DayCount > 0 ? extended.FirstDay : int.MaxValue);
+        var last = Math.Max(series.DayCount > 0 ? series.LastDay : int.MinValue, extended.DayCount > 0 ? extended.LastDay : int.MinValue);
+        var days = new List<object>();
+        for (var day = first; day <= last; day++)
         {
-            var values = new Dictionary<string, object?> { ["day"] = DateOnly.FromDayNumber(series.FirstDay + i) };
-            var any = false;
-            for (var s = 0; s < SignalNames.Length; s++)
-            {
-                var value = series.Values[(i * ScoringWindow.SignalCount) + s];
-                values[SignalNames[s]] = float.IsNaN(value) ? null : value;
-                any |= !float.IsNaN(value);
-            }
-
+            var values = new Dictionary<string, object?> { ["day"] = DateOnly.FromDayNumber(day) };
+            var any = Add(values, series, day, SignalNames) | Add(values, extended, day, ExtendedSignalNames);
             if (any)
             {
                 days.Add(values);
@@ -106,6 +109,21 @@ public sealed class AccountExport(InfluenceTables tables, PlusKGraphCache plusKG
         }
 
         return days;
+    }
+
+    /// <summary>Adds one day of a series by name; true when any value is known.</summary>
+    private static bool Add(Dictionary<string, object?> values, PackedSeries series, int day, string[] names)
+    {
+        var inRange = day >= series.FirstDay && day <= series.LastDay;
+        var any = false;
+        for (var s = 0; s < names.Length; s++)
+        {
+            var value = inRange ? series.Values[((day - series.FirstDay) * series.Stride) + s] : float.NaN;
+            values[names[s]] = float.IsNaN(value) ? null : value;
+            any |= !float.IsNaN(value);
+        }
+
+        return any;
     }
 
     private static IEnumerable<object> Engagement(byte[]? bytes, DateOnly today) =>

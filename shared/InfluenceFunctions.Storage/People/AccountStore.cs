@@ -103,7 +103,7 @@ public sealed class AccountStore(InfluenceTables tables, IOptions<InfluenceOptio
                     Connections = [.. account.Connections, new Connection(network, accountHandle, now)],
                     Disconnections = account.Disconnections.Where(d => d.Network != network).ToList(),
                 });
-            }, removeColumn: null, cancellationToken);
+            }, removeColumns: [], cancellationToken);
             if (outcome is not (ConnectOutcome.Connected or ConnectOutcome.AlreadyConnected))
             {
                 await ReleaseAsync(userId, network, accountHandle, cancellationToken);
@@ -135,7 +135,7 @@ public sealed class AccountStore(InfluenceTables tables, IOptions<InfluenceOptio
                 Connections = account.Connections.Where(c => c.Network != network).ToList(),
                 Disconnections = [.. account.Disconnections.Where(d => d.Network != network), new Disconnection(network, now)],
             });
-        }, removeColumn: SignalRows.WindowColumn(network), cancellationToken);
+        }, removeColumns: SignalRows.NetworkColumns(network), cancellationToken);
         if (outcome == DisconnectOutcome.Disconnected && handle is not null)
         {
             await ReleaseAsync(userId, network, handle, cancellationToken);
@@ -198,7 +198,7 @@ public sealed class AccountStore(InfluenceTables tables, IOptions<InfluenceOptio
         return false;
     }
 
-    private async Task<(T Outcome, Account Account)> ChangeAsync<T>(string userId, T whenNoRow, Func<Account, DateTimeOffset, (T Outcome, Account? Changed)> change, string? removeColumn, CancellationToken cancellationToken)
+    private async Task<(T Outcome, Account Account)> ChangeAsync<T>(string userId, T whenNoRow, Func<Account, DateTimeOffset, (T Outcome, Account? Changed)> change, IReadOnlyList<string> removeColumns, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -217,9 +217,9 @@ public sealed class AccountStore(InfluenceTables tables, IOptions<InfluenceOptio
             }
 
             AccountRows.Write(changed, row, now);
-            if (removeColumn is not null)
+            foreach (var column in removeColumns)
             {
-                row.Remove(removeColumn);
+                row.Remove(column);
             }
 
             try

@@ -126,11 +126,13 @@ public sealed class AccountTests(AzuriteFixture azurite)
 
         // u004 (twitter) connects Instagram, where it is a little active; the collector backfills it.
         await SendAsync(host, "u004", HttpMethod.Post, "/api/v1/users/u004/account/connections", HttpStatusCode.Created, new { network = "instagram", account = "u004.insta" });
-        var instagram = Enumerable.Range(0, 30).Select(d => new { userId = "u004", network = "instagram", day = SmallPopulation.Day(Night.AddDays(-d)), audienceSize = 40.0, posts = 1, reactions = 2.0, reshares = 0.2, replies = 0.1, uniqueEngagers = 1.0 });
+        var instagram = Enumerable.Range(0, 30).Select(d => new { userId = "u004", network = "instagram", day = SmallPopulation.Day(Night.AddDays(-d)), audienceSize = 40.0, posts = 1, reactions = 2.0, replies = 0.1, uniqueEngagers = 1.0, views = 60.0, saves = 0.3 });
         using (var put = await host.PutBatchAsync("insta", new { signals = instagram }))
         {
             Assert.Equal(0, (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ignoredSignals").GetInt32());
         }
+
+        Assert.Contains("X_instagram", (await host.Tables.Signals.GetEntityAsync<TableEntity>(Shards.KeyOf("u004", 8), "u004")).Value.Keys);
 
         await host.RunNightAsync(Night);
         var connected = await host.GetJsonAsync("/api/v1/users/u004/explanation");
@@ -141,7 +143,9 @@ public sealed class AccountTests(AzuriteFixture azurite)
         Assert.True(move.GetProperty("points").GetDouble() > 0, connected.ToString());
 
         await SendAsync(host, "u004", HttpMethod.Delete, "/api/v1/users/u004/account/connections/instagram", HttpStatusCode.OK);
-        Assert.DoesNotContain("W_instagram", (await host.Tables.Signals.GetEntityAsync<TableEntity>(Shards.KeyOf("u004", 8), "u004")).Value.Keys);
+        var afterDisconnect = (await host.Tables.Signals.GetEntityAsync<TableEntity>(Shards.KeyOf("u004", 8), "u004")).Value.Keys;
+        Assert.DoesNotContain("W_instagram", afterDisconnect);
+        Assert.DoesNotContain("X_instagram", afterDisconnect); // Its views and saves go with it.
         host.Clock.Now = Now.AddDays(1);
         await host.RunNightAsync(Night.AddDays(1));
         Assert.Contains(Moves(await host.GetJsonAsync("/api/v1/users/u004/explanation")), m => m.StartsWith("you disconnected instagram", StringComparison.Ordinal));

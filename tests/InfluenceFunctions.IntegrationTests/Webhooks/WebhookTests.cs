@@ -371,7 +371,7 @@ public sealed class WebhookTests(AzuriteFixture azurite)
         signals = Enumerable.Range(0, users).Select(u => new
         {
             userId = SmallPopulation.UserId(u),
-            network = u % 3 == 0 ? "instagram" : "twitter",
+            network = u % 3 == 0 ? "mastodon" : "twitter",
             day = SmallPopulation.Day(day),
             audienceSize = 50_000.0,
             posts = 20,

@@ -1,5 +1,7 @@
 using InfluenceFunctions.Api;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.Domain.Ingestion;
+using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage;
 using InfluenceFunctions.Storage.Ingestion;
 
@@ -80,5 +82,67 @@ public sealed class IngestionValidatorTests
         var errors = IngestionValidator.Validate(batch, Today);
         Assert.Contains("signals[0].day", errors.Keys);
         Assert.Contains("signals[1].day", errors.Keys);
+    }
+
+    [Theory]
+    [InlineData("tiktok", "listMemberships", "tiktok has no list memberships")]
+    [InlineData("instagram", "reshares", "instagram has no reshares")]
+    [InlineData("youtube", "mentionsReceived", "youtube has no mentions")]
+    [InlineData("youtube", "uniqueEngagers", "youtube has no named engaging accounts")]
+    [InlineData("mastodon", "views", "mastodon has no views")]
+    [InlineData("facebook", "saves", "facebook has no saves")]
+    public void ShouldRejectASignalItsNetworkDoesNotHaveEvenAsZero(string network, string field, string message)
+    {
+        foreach (var value in new[] { 0.0, 12 })
+        {
+            var item = new SignalItem { UserId = "alice", Network = network, Day = "2026-11-27", Posts = 1 };
+            typeof(SignalItem).GetProperty(char.ToUpperInvariant(field[0]) + field[1..])!.SetValue(item, value);
+            var errors = IngestionValidator.Validate(new IngestionBatch { Signals = [item] }, Today);
+
+            Assert.Equal([$"signals[0].{field}"], errors.Keys);
+            Assert.StartsWith(message, Assert.Single(errors[$"signals[0].{field}"]), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ShouldAcceptExactlyTheSignalsEachNetworksVocabularyNames()
+    {
+        foreach (var network in Networks.All)
+        {
+            var vocabulary = NetworkVocabulary.For(network);
+            foreach (var (field, signal, _) in new SignalItem().Counts())
+            {
+                var item = new SignalItem { UserId = "alice", Network = network, Day = "2026-11-27" };
+                typeof(SignalItem).GetProperty(char.ToUpperInvariant(field[0]) + field[1..])!.SetValue(item, 3.0);
+                Assert.Equal(item.Counts().Single(c => c.Field == field).Signal, signal);
+
+                var errors = IngestionValidator.Validate(new IngestionBatch { Signals = [item] }, Today);
+                Assert.True(vocabulary.Exposes(signal) == (errors.Count == 0), $"{network}.{field}: {string.Join("; ", errors.SelectMany(e => e.Value))}");
+            }
+        }
+    }
+
+    [Fact]
+    public void ShouldCarryViewsAndSavesApartFromTheV1Signals()
+    {
+        var item = new SignalItem { UserId = "alice", Network = "tiktok", Day = "2026-11-27", Posts = 2, Views = 5_000, Saves = 40 };
+        var signals = item.ToSignals();
+
+        Assert.Equal(ScoringWindow.SignalCount, signals.Length);
+        Assert.Equal(2, signals[(int)SignalKind.Posts]);
+        Assert.True(float.IsNaN(signals[(int)SignalKind.Reactions]), "a signal left out is no data, not zero");
+        Assert.Equal([5_000f, 40f], item.ToExtendedSignals());
+        Assert.True(item.HasExtendedSignals);
+        Assert.False(new SignalItem { Posts = 1 }.HasExtendedSignals);
+        Assert.True(float.IsNaN(new SignalItem { Views = 1 }.ToExtendedSignals()[1]), "saves left out stay NaN beside reported views");
+    }
+
+    [Fact]
+    public void ShouldKnowTheSameNetworksAsTheScoreModelsVocabulary()
+    {
+        Assert.Equal(NetworkVocabulary.Known.Select(v => v.Network), Networks.All);
+        Assert.Contains("threads", Networks.All);
+        var unknown = IngestionValidator.Validate(new IngestionBatch { Signals = [new SignalItem { UserId = "a", Network = "myspace", Day = "2026-11-27", Posts = 1 }] }, Today);
+        Assert.Contains("threads", Assert.Single(unknown["signals[0].network"]), StringComparison.Ordinal);
     }
 }

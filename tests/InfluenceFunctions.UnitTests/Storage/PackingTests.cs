@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using InfluenceFunctions.Api;
 using InfluenceFunctions.Domain;
 using InfluenceFunctions.Scoring;
@@ -161,6 +162,116 @@ public sealed class PackingTests
     {
         Assert.Equal("0003", Shards.Key(3));
         Assert.Equal("0052", Shards.KeyOf("alice", 64));
+    }
+
+    // The signals columns are stored bytes: int32 first day, then float32 values day by day, all little-endian, NaN for
+    // "no data" (written as .NET's NaN, 0xFFC00000; any NaN reads as absent). W_{network} has 10 values a day (v1's
+    // layout, unchanged), X_{network} has views and saves. Changing either layout loses every stored day.
+    private const int FirstDay = 739_000;
+
+    private const string TwoDaysOfSignals =
+        "B8460B00" + "00009644" + "00004040" + "00002042" + "0000C0FF0000C0FF0000C0FF0000C0FF0000C0FF0000C0FF0000C0FF" +
+        "0000C0FF" + "0000803F" + "0000C0FF0000C0FF0000C0FF0000C0FF0000C0FF0000C0FF0000C0FF0000C0FF";
+
+    private const string TwoDaysOfViewsAndSaves = "B8460B00" + "00409C45" + "00002042" + "00000000" + "0000C0FF";
+
+    [Fact]
+    public void ShouldPackTheSignalsColumnInItsKnownByteLayout()
+    {
+        var series = PackedSeries.Empty();
+        series.Set(FirstDay, Day(audience: 1200, posts: 3, reactions: 40));
+        series.Set(FirstDay + 1, Day(posts: 1));
+
+        Assert.Equal(TwoDaysOfSignals, Convert.ToHexString(series.Encode()));
+        var decoded = PackedSeries.Decode(Convert.FromHexString(TwoDaysOfSignals));
+        Assert.Equal((FirstDay, 2, ScoringWindow.SignalCount), (decoded.FirstDay, decoded.DayCount, decoded.Stride));
+        Assert.Equal(series.Values, decoded.Values);
+    }
+
+    [Fact]
+    public void ShouldPackViewsAndSavesInASecondColumnOfTwoValuesADay()
+    {
+        var series = PackedSeries.EmptyExtended();
+        series.Set(FirstDay, [5000, 40]);
+        series.Set(FirstDay + 1, [0, float.NaN]);
+
+        Assert.Equal(TwoDaysOfViewsAndSaves, Convert.ToHexString(series.Encode()));
+        var decoded = PackedSeries.DecodeExtended(Convert.FromHexString(TwoDaysOfViewsAndSaves));
+        Assert.Equal((FirstDay, 2, ScoringWindow.ExtendedSignalCount), (decoded.FirstDay, decoded.DayCount, decoded.Stride));
+        Assert.Throws<ArgumentException>(() => series.Set(FirstDay, Day(posts: 1))); // Ten values do not fit two a day.
+        Assert.Throws<InvalidDataException>(() => PackedSeries.Decode(Convert.FromHexString(TwoDaysOfViewsAndSaves))); // Not a W_ column.
+    }
+
+    [Fact]
+    public void ShouldReadAV1RowWithoutTheExtendedColumnAsViewsAndSavesAbsent()
+    {
+        // A row as every stored row was before views and saves existed: only W_twitter, in the bytes above.
+        var row = new TableEntity("0001", "alice") { [SignalRows.WindowColumn("twitter")] = Convert.FromHexString(TwoDaysOfSignals) };
+        var asOf = DateOnly.FromDayNumber(FirstDay + 1);
+
+        var window = Assert.Single(SignalRows.ToScoringInput(row, asOf, null).Networks);
+
+        Assert.Equal("twitter", window.Network);
+        Assert.Equal(1, window[ScoringWindow.Days - 1, SignalKind.Posts]);
+        Assert.Equal(3, window[ScoringWindow.Days - 2, SignalKind.Posts]);
+        Assert.Equal(1200, window[ScoringWindow.Days - 2, SignalKind.AudienceSize]);
+        Assert.True(float.IsNaN(window[ScoringWindow.Days - 1, SignalKind.AudienceSize]), "a signal not reported that day stays NaN");
+        Assert.Null(window.ExtendedValues);
+        Assert.True(float.IsNaN(window[ScoringWindow.Days - 1, SignalKind.Views]), "no column: views are absent, not zero");
+    }
+
+    [Fact]
+    public void ShouldReadViewsAndSavesFromTheExtendedColumnIntoTheWindow()
+    {
+        var row = new TableEntity("0001", "alice")
+        {
+            [SignalRows.WindowColumn("tiktok")] = Convert.FromHexString(TwoDaysOfSignals),
+            [SignalRows.ExtendedColumn("tiktok")] = Convert.FromHexString(TwoDaysOfViewsAndSaves),
+            [SignalRows.WindowColumn("twitter")] = Convert.FromHexString(TwoDaysOfSignals),
+        };
+        var input = SignalRows.ToScoringInput(row, DateOnly.FromDayNumber(FirstDay + 1), null);
+
+        var tiktok = input.Networks.Single(n => n.Network == "tiktok");
+        Assert.Equal(5000, tiktok[ScoringWindow.Days - 2, SignalKind.Views]);
+        Assert.Equal(40, tiktok[ScoringWindow.Days - 2, SignalKind.Saves]);
+        Assert.Equal(0, tiktok[ScoringWindow.Days - 1, SignalKind.Views]);
+        Assert.True(float.IsNaN(tiktok[ScoringWindow.Days - 1, SignalKind.Saves]));
+        Assert.True(float.IsNaN(tiktok[ScoringWindow.Days - 3, SignalKind.Views]), "a day before the column's first is no data");
+        Assert.Null(input.Networks.Single(n => n.Network == "twitter").ExtendedValues); // Each network has its own.
+    }
+
+    [Fact]
+    public void ShouldKeepANetworkWhoseOnlyDataInTheWindowIsViews()
+    {
+        var signals = PackedSeries.Empty();
+        signals.Set(FirstDay, Day()); // A day set with views only: nothing in the signals column.
+        var views = PackedSeries.EmptyExtended();
+        views.Set(FirstDay, [900, float.NaN]);
+        var row = new TableEntity("0001", "alice")
+        {
+            [SignalRows.WindowColumn("youtube")] = signals.Encode(),
+            [SignalRows.ExtendedColumn("youtube")] = views.Encode(),
+        };
+
+        var window = Assert.Single(SignalRows.ToScoringInput(row, DateOnly.FromDayNumber(FirstDay), null).Networks);
+        Assert.Equal(900, window[ScoringWindow.Days - 1, SignalKind.Views]);
+    }
+
+    [Fact]
+    public void ShouldNameBothColumnsOfANetworkForItsDisconnection()
+    {
+        Assert.Equal(["W_instagram", "X_instagram"], SignalRows.NetworkColumns("instagram"));
+        Assert.Equal(["instagram"], SignalRows.ConnectedNetworks(new TableEntity("0001", "a") { ["W_instagram"] = Array.Empty<byte>(), ["X_instagram"] = Array.Empty<byte>() }));
+    }
+
+    private static float[] Day(float audience = float.NaN, float posts = float.NaN, float reactions = float.NaN)
+    {
+        var values = new float[ScoringWindow.SignalCount];
+        Array.Fill(values, float.NaN);
+        values[(int)SignalKind.AudienceSize] = audience;
+        values[(int)SignalKind.Posts] = posts;
+        values[(int)SignalKind.Reactions] = reactions;
+        return values;
     }
 
     private static float[] Signals(float posts)
