@@ -56,6 +56,11 @@ public sealed class NightlyRunHandler(NightlyRunScheduler scheduler, NightlyRunS
             return Problems.Invalid("day", $"The day {day:yyyy-MM-dd} is not complete yet; the latest night that can run is {scheduler.NightToScore():yyyy-MM-dd}.");
         }
 
+        if (day < scheduler.OldestNightToScore())
+        {
+            return Problems.Invalid("day", $"The day {day:yyyy-MM-dd} is older than the {SignalRetention.Days}-day signal window; the oldest night that can run is {scheduler.OldestNightToScore():yyyy-MM-dd}.");
+        }
+
         var start = await scheduler.StartOnDemandAsync(client, day, cancellationToken);
         var statusUrl = $"/{ApiRoutes.Prefix}/{ApiRoutes.Run.Replace("{day}", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), StringComparison.Ordinal)}";
         if (!start.Started)
@@ -100,7 +105,10 @@ public sealed class NightlyRunHandler(NightlyRunScheduler scheduler, NightlyRunS
                 record.UsersUnscored,
                 record.UsersSkipped,
                 record.StorageTransactions,
+                record.StorageRetries,
                 record.TransactionsPerUser,
+                record.FailedStep,
+                record.FailureReason,
             },
         });
     }
