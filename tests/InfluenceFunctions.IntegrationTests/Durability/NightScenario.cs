@@ -36,6 +36,7 @@ internal sealed class NightScenario
     {
         var settings = TestTokens.Settings;
         settings["Influence:TablePrefix"] = prefix;
+        settings["Influence:ShardCount"] = "32"; // More shards, more storage calls a night (about 700) for faults to land on.
         settings["Webhooks:AllowedHttpHosts:0"] = "127.0.0.1";
         settings["Webhooks:RetryBaseDelay"] = "00:00:00.050";
         settings["Webhooks:Timeout"] = "00:00:05";

@@ -13,14 +13,15 @@ public enum StorageFault
     /// <summary>500 InternalError, before the service did anything.</summary>
     InternalError,
 
-    /// <summary>The request reached the service and was applied, but the answer never came (a network timeout): the
-    /// retry repeats a write that already happened, so the code must be idempotent, not just retried.</summary>
+    /// <summary>The request reached the service and was applied, then the service answered 500 OperationTimedOut ("the
+    /// operation may or may not have succeeded"): the retry repeats a write that already happened, so the code must be
+    /// idempotent, not just retried.</summary>
     Timeout,
 }
 
 /// <summary>
 /// A test pipeline policy (StorageClientFactory adds it to every table and queue client, per retry) that fails a share
-/// of storage calls while armed: 503 ServerBusy, 500 and timeouts in turn, chosen by a seeded random draw. The SDK sees
+/// of storage calls while armed (a seeded random draw), 503 ServerBusy, 500 and timeouts in turn. The SDK sees
 /// them as it would see the real thing, and retries them.
 /// </summary>
 public sealed class StorageFaults(double rate, int seed) : HttpPipelinePolicy
@@ -29,6 +30,7 @@ public sealed class StorageFaults(double rate, int seed) : HttpPipelinePolicy
     private readonly Lock gate = new();
     private readonly long[] injected = new long[3];
     private long calls;
+    private int next;
 
     public bool Armed { get; set; }
 
@@ -36,6 +38,7 @@ public sealed class StorageFaults(double rate, int seed) : HttpPipelinePolicy
     public Func<HttpMessage, bool> Eligible { get; set; } = _ => true;
 
     public long Calls => Interlocked.Read(ref calls);
+
 
     public long Injected(StorageFault fault) => Interlocked.Read(ref injected[(int)fault]);
 
@@ -71,8 +74,8 @@ public sealed class StorageFaults(double rate, int seed) : HttpPipelinePolicy
 
         if (fault == StorageFault.Timeout)
         {
-            // As Azure.Core reports a network timeout: the retry policy retries it unless the caller cancelled.
-            throw new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout (injected).", new TimeoutException());
+            message.Response.Dispose();
+            message.Response = new FaultResponse(500, "OperationTimedOut", "The operation could not be completed within the permitted time; it may or may not have succeeded (injected).", message.Request.ClientRequestId);
         }
     }
 
@@ -87,7 +90,8 @@ public sealed class StorageFaults(double rate, int seed) : HttpPipelinePolicy
         StorageFault? fault;
         lock (gate)
         {
-            fault = random.NextDouble() < rate ? (StorageFault)random.Next(3) : null;
+            fault = random.NextDouble() < rate ? (StorageFault)(next++ % 3) : null;
+
         }
 
         if (fault is { } f)
@@ -104,10 +108,15 @@ public sealed class StorageFaults(double rate, int seed) : HttpPipelinePolicy
         private readonly Dictionary<string, string> headers = new(StringComparer.OrdinalIgnoreCase)
         {
             ["x-ms-error-code"] = code,
+            ["x-ms-client-request-id"] = clientRequestId,
+            ["x-ms-request-id"] = Guid.NewGuid().ToString(),
             ["Content-Type"] = "application/json",
         };
 
         public override int Status => status;
+
+        // The pipeline's transport stage sets this for real responses; these never reach it.
+        public override bool IsError => true;
 
         public override string ReasonPhrase => code;
 

@@ -1,0 +1,63 @@
+using Azure.Core.Pipeline;
+using Xunit.Abstractions;
+using InfluenceFunctions.IntegrationTests.Webhooks;
+using InfluenceFunctions.Storage;
+using InfluenceFunctions.Workflows.Runs;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InfluenceFunctions.IntegrationTests.Durability;
+
+/// <summary>The night rides out storage faults: the same rows as a night without them, every event sent once, the retries counted.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class StorageFaultTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task ShouldCompleteTheNightThroughFaultsOnFivePercentOfStorageCallsWithTheRowsOfACleanNight()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await NightScenario.SeedAsync(azurite, receiver);
+        var reference = await scenario.ReferenceAsync(azurite, receiver);
+
+        // Faults on every table and queue call of the night: 503 ServerBusy, 500 and timeouts after the write landed.
+        // The webhook poller is off meanwhile, so every faulted call belongs to the night's activities.
+        var prefix = await scenario.CopyAsync(azurite);
+        var faults = new StorageFaults(rate: 0.05, seed: 13);
+        var settings = NightScenario.Settings(prefix);
+        settings["LocalHost:RunWebhooks"] = "false";
+        settings["Storage:RetryDelay"] = "00:00:00.100"; // The production backoff starts at 1 s; the shape is the same.
+        await using (var host = await TestHost.StartAsync(azurite, NightScenario.Now, settings, services => services.AddSingleton<HttpPipelinePolicy>(faults)))
+        {
+            var retriesBefore = host.Counter.Retries;
+            faults.Armed = true;
+            var run = await NightScenario.RunToEndAsync(host);
+            faults.Armed = false;
+            Assert.True(run.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{run.RuntimeStatus}: {run.FailureDetails?.ErrorMessage}\n{run.FailureDetails?.StackTrace}\n{run.FailureDetails?.InnerFailure?.ErrorType}: {run.FailureDetails?.InnerFailure?.StackTrace}");
+
+            output.WriteLine($"{faults.Calls} storage calls, {faults.InjectedTotal} faults ({string.Join(", ", Enum.GetValues<StorageFault>().Select(k => $"{faults.Injected(k)} {k}"))})");
+
+            // Enough faults of each kind to mean something, and every one of them retried by the SDK.
+            Assert.InRange(faults.InjectedTotal / (double)faults.Calls, 0.02, 0.10);
+            Assert.All(Enum.GetValues<StorageFault>(), kind => Assert.True(faults.Injected(kind) >= 2, $"{faults.Injected(kind)} {kind} faults"));
+            Assert.Equal(faults.InjectedTotal, host.Counter.Retries - retriesBefore);
+
+            // The run record counts the retries of the calls it counts (an activity that failed and ran again counts its last run).
+            var summary = run.ReadOutputAs<NightlyRunSummary>()!;
+            var record = (await host.GetJsonAsync($"/api/v1/manage/runs/{SmallPopulation.Day(NightScenario.Night)}?code={TestHost.AdminKey}")).GetProperty("record");
+            Assert.Equal(summary.StorageRetries, record.GetProperty("storageRetries").GetInt64());
+            Assert.InRange(summary.StorageRetries, 1, faults.InjectedTotal);
+            output.WriteLine($"run record: {summary.StorageTransactions} transactions, {summary.StorageRetries} of them retries");
+        }
+
+        // Deliveries by a host without faults: each event once, as in the clean night.
+        await using (var host = await TestHost.StartAsync(azurite, NightScenario.Now, NightScenario.Settings(prefix)))
+        {
+            await WebhookDelivery.WaitUntilSettledAsync(host, [scenario.EndpointId], TimeSpan.FromMinutes(1));
+            TableSnapshot.AssertSame(reference.Rows, await TableSnapshot.TakeAsync(host.Services.GetRequiredService<StorageClientFactory>().TableService, prefix), "tables after a night with storage faults");
+        }
+
+        Assert.Equal(0, receiver.Duplicates);
+        Assert.All(receiver.Requests, r => Assert.Equal(1, r.Value));
+        Assert.Equal(reference.Delivered.Order(StringComparer.Ordinal), receiver.Accepted.Keys.Order(StringComparer.Ordinal));
+    }
+}
