@@ -69,6 +69,7 @@ public sealed class TestHost : IAsyncDisposable
                 ["LocalHost:AdminKey"] = AdminKey,
                 ["LocalHost:RunSchedule"] = "false",
                 ["LocalHost:RunWebhooks"] = "false", // Its polling would show in the storage counters; webhook tests turn it on.
+                ["LocalHost:Durable:Backend"] = "InMemory", // Fast to start; the durability tests choose AzureStorage.
             });
             if (settings is not null)
             {
