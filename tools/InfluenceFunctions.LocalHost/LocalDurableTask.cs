@@ -46,6 +46,9 @@ public sealed class LocalDurableOptions
     /// </summary>
     public TimeSpan WorkItemVisibility { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The same for an orchestration's control-queue messages (its episodes are short). Functions: 5 min.</summary>
+    public TimeSpan ControlQueueVisibility { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How far idle queue polling backs off: the delay before the first message after a quiet spell. Functions: 30 s.</summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -115,6 +118,7 @@ public static class LocalDurableTask
         MaxConcurrentTaskOrchestrationWorkItems = concurrency,
         MaxQueuePollingInterval = options.MaxQueuePollingInterval,
         WorkItemQueueVisibilityTimeout = options.WorkItemVisibility,
+        ControlQueueVisibilityTimeout = options.ControlQueueVisibility,
         ThrowExceptionOnInvalidDedupeStatus = true, // As Functions: a start over an existing instance throws, never silently drops.
         ExtendedSessionsEnabled = false, // The sidecar's dispatcher never reuses a work item's session.
         LoggerFactory = loggerFactory,
