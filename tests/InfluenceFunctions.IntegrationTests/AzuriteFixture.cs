@@ -13,6 +13,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public string ConnectionString => azurite?.ConnectionString ?? throw new InvalidOperationException("Azurite is not running.");
 
+    public int ProcessId => azurite?.ProcessId ?? throw new InvalidOperationException("Azurite is not running.");
+
     public async Task InitializeAsync() => azurite = await AzuriteProcess.StartAsync(null, CancellationToken.None);
 
     /// <summary>Something several tests start from (built once, by the first that asks; disposed with Azurite).</summary>
