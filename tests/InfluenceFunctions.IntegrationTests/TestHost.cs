@@ -106,7 +106,7 @@ public sealed class TestHost : IAsyncDisposable
         var instanceId = NightlyRunOrchestrator.InstanceIdFor(day);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var instance = await Durable.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, timeout.Token);
-        Assert.True(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"Run ended {instance.RuntimeStatus}: {instance.FailureDetails?.ErrorMessage}\n{instance.FailureDetails?.StackTrace}");
+        Assert.True(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"Run ended {instance.RuntimeStatus}: {instance.FailureDetails?.ErrorMessage ?? instance.SerializedOutput}\n{instance.FailureDetails?.StackTrace}");
         return instance.ReadOutputAs<NightlyRunSummary>()!;
     }
 

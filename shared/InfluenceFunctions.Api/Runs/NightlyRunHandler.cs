@@ -92,7 +92,8 @@ public sealed class NightlyRunHandler(NightlyRunScheduler scheduler, NightlyRunS
             instanceId = NightlyRunOrchestrator.InstanceIdFor(night),
             runtimeStatus = instance?.RuntimeStatus.ToString(),
             progress = instance?.SerializedCustomStatus is { } status ? JsonSerializer.Deserialize<RunProgress>(status, JsonSerializerOptions.Web) : null,
-            failure = instance?.FailureDetails?.ErrorMessage,
+            // Through the gRPC sidecar on Azure Storage a failed instance has no FailureDetails: its output is the message.
+            failure = instance?.FailureDetails?.ErrorMessage ?? (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.SerializedOutput : null),
             record = record is null ? null : new
             {
                 record.Status,

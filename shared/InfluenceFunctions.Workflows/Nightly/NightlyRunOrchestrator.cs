@@ -90,15 +90,32 @@ public sealed class NightlyRunOrchestrator : TaskOrchestrator<NightlyRunInput, N
         }
 
         var done = new List<ShardOutcome>();
+        Exception? firstFailure = null;
         var shardsDone = 0;
         while (pending.Count > 0)
         {
             var finished = await Task.WhenAny(pending.Keys);
             var (firstShard, count) = pending[finished];
             pending.Remove(finished);
-            done.Add(await ShardResultAsync(finished, count == 1 ? firstShard : null));
+            try
+            {
+                done.Add(await ShardResultAsync(finished, count == 1 ? firstShard : null));
+            }
+            catch (Exception e) when (e is TaskFailedException or ShardFailedException)
+            {
+                // Keep waiting for the shards still running: the run fails only once nothing of it is in flight, so
+                // re-running the night at once never meets this run's activities (the gRPC sidecar keys them by
+                // instance and task id, not by execution).
+                firstFailure ??= e;
+            }
+
             shardsDone += count;
             report(new RunProgress("scoring", shardsDone, plan.ShardCount, done.Sum(o => o.UsersScored), done.Sum(o => o.UsersUnscored)));
+        }
+
+        if (firstFailure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(firstFailure);
         }
 
         return ShardOutcome.Sum(-1, done.OrderBy(o => o.Shard));
@@ -130,10 +147,25 @@ public sealed class ScoreShardRangeOrchestrator : TaskOrchestrator<ShardRange, S
         var tasks = Enumerable.Range(input.FirstShard, input.Count)
             .Select(shard => (Shard: shard, Task: context.CallActivityAsync<ShardOutcome>(nameof(ScoreShardActivity), NightlyRunOrchestrator.ShardInput(input.Plan, shard), DurableRetry.Options)))
             .ToList();
+        // Every shard ends (scored or failed) before the range does, so a failed range leaves nothing in flight; it
+        // then fails with the first failed shard.
         var outcomes = new List<ShardOutcome>();
+        ShardFailedException? firstFailure = null;
         foreach (var (shard, task) in tasks)
         {
-            outcomes.Add(await NightlyRunOrchestrator.ShardResultAsync(task, shard));
+            try
+            {
+                outcomes.Add(await NightlyRunOrchestrator.ShardResultAsync(task, shard));
+            }
+            catch (ShardFailedException e)
+            {
+                firstFailure ??= e;
+            }
+        }
+
+        if (firstFailure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(firstFailure);
         }
 
         return ShardOutcome.Sum(input.FirstShard, outcomes);

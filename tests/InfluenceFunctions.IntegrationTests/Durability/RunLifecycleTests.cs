@@ -39,7 +39,10 @@ public sealed class RunLifecycleTests(AzuriteFixture azurite)
                 Holds = m => m.Request.Method == RequestMethod.Get && InjectedFailure.Path(m).EndsWith(queue, StringComparison.Ordinal),
                 Counts = m => m.Request.Method == RequestMethod.Post && InjectedFailure.Path(m).EndsWith(queue, StringComparison.Ordinal),
             };
-        await using var host = await TestHost.StartAsync(azurite, NightScenario.Now, NightScenario.Settings(prefix), services => services.AddSingleton<HttpPipelinePolicy>(failure));
+        // The shard failure runs on the Azure Storage backend: the other shards are still running when one fails, and the
+        // re-run starts right after (the orchestration must not fail while its activities are in flight).
+        var settings = failedStep == RunSteps.Score ? DurableBackendTests.OnAzureStorage(NightScenario.Settings(prefix)) : NightScenario.Settings(prefix);
+        await using var host = await TestHost.StartAsync(azurite, NightScenario.Now, settings, services => services.AddSingleton<HttpPipelinePolicy>(failure));
         try
         {
             var failed = await NightScenario.RunToEndAsync(host);
