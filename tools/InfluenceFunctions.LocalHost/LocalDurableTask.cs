@@ -146,6 +146,7 @@ internal sealed partial class AzureStorageSidecarHost(
 {
     private readonly ILogger logger = loggerFactory.CreateLogger<AzureStorageSidecarHost>();
     private WebApplication? sidecar;
+    private SidecarCompatibleOrchestrationService? dispatching;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -161,7 +162,8 @@ internal sealed partial class AzureStorageSidecarHost(
         builder.Services.AddGrpc();
 
         // The dispatching side is wrapped; the client side must stay the backend itself (the sidecar probes it for purge and query).
-        builder.Services.AddSingleton<IOrchestrationService>(new SidecarCompatibleOrchestrationService(service, options.WorkItemVisibility / 3, logger));
+        dispatching = new SidecarCompatibleOrchestrationService(service, options.WorkItemVisibility / 3, logger);
+        builder.Services.AddSingleton<IOrchestrationService>(dispatching);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         sidecar = builder.Build();
@@ -177,9 +179,12 @@ internal sealed partial class AzureStorageSidecarHost(
             await sidecar.StopAsync(cancellationToken);
         }
 
-        // The sidecar stops the backend from a fire-and-forget callback; stop it here so the partition leases are released
-        // before the process exits and the next start takes them at once.
-        await service.StopAsync(isForced: true);
+        // The sidecar stops the backend from a fire-and-forget callback; stop it here too (once: the adapter shares one
+        // stop) so the partition leases are released before the process exits.
+        if (dispatching is not null)
+        {
+            await dispatching.StopAsync(isForced: true);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -7,10 +7,14 @@ namespace InfluenceFunctions.LocalHost;
 /// <summary>The local host's own command-line options; anything else goes to ASP.NET Core configuration.</summary>
 internal sealed record LocalHostArguments(int Users, int Seed, int Port, bool Demo, string[] Remaining)
 {
+    /// <summary>--clean: start Azurite on an empty data folder (LocalData) instead of the kept one.</summary>
+    public bool Clean { get; init; }
+
     public static LocalHostArguments? Parse(string[] args)
     {
         int users = 10_000, seed = 42, port = 7071;
         var demo = true;
+        var clean = false;
         var remaining = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -26,6 +30,9 @@ internal sealed record LocalHostArguments(int Users, int Seed, int Port, bool De
                 case "--no-demo":
                     demo = false;
                     break;
+                case "--clean":
+                    clean = true;
+                    break;
                 case "--help" or "-h":
                     return null;
                 default:
@@ -34,7 +41,7 @@ internal sealed record LocalHostArguments(int Users, int Seed, int Port, bool De
             }
         }
 
-        return new LocalHostArguments(users, seed, port, demo, remaining.ToArray());
+        return new LocalHostArguments(users, seed, port, demo, remaining.ToArray()) { Clean = clean };
     }
 }
 

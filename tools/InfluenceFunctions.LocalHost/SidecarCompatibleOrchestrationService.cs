@@ -15,6 +15,8 @@ namespace InfluenceFunctions.LocalHost;
 internal sealed class SidecarCompatibleOrchestrationService(IOrchestrationService inner, TimeSpan? renewActivityLocksEvery, ILogger logger) : IOrchestrationService
 {
     private readonly ConcurrentDictionary<string, Renewal> renewals = new(StringComparer.Ordinal);
+    private readonly Lock stopGate = new();
+    private Task? stopping;
 
     public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
 
@@ -56,9 +58,32 @@ internal sealed class SidecarCompatibleOrchestrationService(IOrchestrationServic
 
     public Task StartAsync() => inner.StartAsync();
 
-    public Task StopAsync() => inner.StopAsync();
+    public Task StopAsync() => StopAsync(isForced: false);
 
-    public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
+    /// <summary>
+    /// Stops the backend once: the sidecar stops it from its own fire-and-forget callback while the host stops it too (to
+    /// release the leases before exit), and a second stop throws inside DurableTask.AzureStorage (a NullReferenceException
+    /// in AppLeaseManager.StopAsync, unhandled on a pool thread: it killed the process at shutdown).
+    /// </summary>
+    public Task StopAsync(bool isForced)
+    {
+        lock (stopGate)
+        {
+            return stopping ??= StopOnceAsync(isForced);
+        }
+    }
+
+    private async Task StopOnceAsync(bool isForced)
+    {
+        try
+        {
+            await inner.StopAsync(isForced);
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or ObjectDisposedException)
+        {
+            logger.LogWarning(e, "Stopping the Azure Storage backend failed; its leases lapse on their own");
+        }
+    }
 
     public Task CreateAsync() => inner.CreateAsync();
 
