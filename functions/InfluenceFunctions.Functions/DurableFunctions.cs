@@ -47,6 +47,10 @@ public sealed class DurableFunctions(DurableActivities activities)
     public Task<NightlyRunSummary> RecordDispatch([ActivityTrigger] RecordDispatchInput input, CancellationToken cancellationToken)
         => activities.RunAsync<RecordDispatchActivity, RecordDispatchInput, NightlyRunSummary>(input, cancellationToken);
 
+    [Function(nameof(RecordRunFailureActivity))]
+    public Task<bool> RecordRunFailure([ActivityTrigger] RunFailure input, CancellationToken cancellationToken)
+        => activities.RunAsync<RecordRunFailureActivity, RunFailure, bool>(input, cancellationToken);
+
     [Function(nameof(SweepErasureActivity))]
     public Task<ErasureStep> SweepErasure([ActivityTrigger] ErasureInput input, CancellationToken cancellationToken)
         => activities.RunAsync<SweepErasureActivity, ErasureInput, ErasureStep>(input, cancellationToken);

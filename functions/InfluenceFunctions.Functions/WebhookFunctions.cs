@@ -63,8 +63,16 @@ public sealed class WebhookFunctions(PartnerGate gate, WebhookEndpointHandler en
     public async Task<IActionResult> AnnounceModelVersion([HttpTrigger(AuthorizationLevel.Admin, "post", Route = ApiRoutes.ModelAnnouncement)] HttpRequest request, string version)
         => new ResultAction(await announcements.AnnounceAsync(version, request, request.HttpContext.RequestAborted));
 
-    /// <summary>A delivery that throws is retried by the host and poisoned after host.json's maxDequeueCount; our own retries are new messages.</summary>
+    /// <summary>
+    /// A delivery that throws is retried by the host and poisoned after host.json's maxDequeueCount; our own retries are
+    /// new messages. The message id (trigger metadata "Id") is what the delivery claims the event under.
+    /// </summary>
     [Function(nameof(DeliverWebhook))]
-    public Task DeliverWebhook([QueueTrigger("%Webhooks:QueueName%")] string message, CancellationToken cancellationToken)
-        => processor.ProcessAsync(message, cancellationToken);
+    public Task DeliverWebhook([QueueTrigger("%Webhooks:QueueName%")] string message, FunctionContext context, CancellationToken cancellationToken)
+        => processor.ProcessAsync(message, QueueMessageId(context), cancellationToken);
+
+    private static string QueueMessageId(FunctionContext context) =>
+        context.BindingContext.BindingData.TryGetValue("Id", out var id) && id?.ToString() is { Length: > 0 } text
+            ? text.Trim('"')
+            : throw new InvalidOperationException("The queue trigger gave no message id.");
 }

@@ -43,6 +43,29 @@ public sealed record ShadowDiffReport(
     }
 }
 
+/// <summary>One version's scores over some users, in a form that adds up: Histogram[s - 1] users scored s.</summary>
+public sealed record ScoreCounts(long[] Histogram, int Unscored, long Sum);
+
+/// <summary>
+/// What a <see cref="ShadowDiffBuilder"/> has seen, in a size that does not depend on the number of users (histograms
+/// over the 100 score points and the top movers), so each shard of a night hands on its own and the night merges them
+/// (<see cref="ShadowDiffBuilder.Add(ShadowDiffSummary)"/>) into the same report one builder over every user would make.
+/// </summary>
+public sealed record ShadowDiffSummary(
+    string LiveVersion,
+    string ShadowVersion,
+    int Users,
+    ScoreCounts Live,
+    ScoreCounts Shadow,
+    int ScoredByBoth,
+    long ChangeSum,
+    long AbsoluteChangeSum,
+    long[] AbsoluteChanges,
+    int BecameScored,
+    int BecameUnscored,
+    int TopMovers,
+    IReadOnlyList<ShadowMover> Movers);
+
 /// <summary>Streaming form of <see cref="ShadowDiffReport.Build"/>, for runs that see users in batches.</summary>
 public sealed class ShadowDiffBuilder
 {
@@ -92,6 +115,52 @@ public sealed class ShadowDiffBuilder
             case (int, null):
                 becameUnscored++;
                 break;
+        }
+    }
+
+    /// <summary>Everything seen so far, bounded: the top movers kept and fixed-size histograms.</summary>
+    public ShadowDiffSummary Summary() => new(
+        liveVersion ?? string.Empty,
+        shadowVersion ?? string.Empty,
+        users,
+        live.Counts(),
+        shadow.Counts(),
+        both,
+        changeSum,
+        absoluteChangeSum,
+        (long[])absoluteChanges.Clone(),
+        becameScored,
+        becameUnscored,
+        topMovers,
+        SortedMovers());
+
+    /// <summary>Adds what another builder saw (another shard's users): the report is then the one over both sets of users.</summary>
+    public void Add(ShadowDiffSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (summary.Users == 0)
+        {
+            return;
+        }
+
+        liveVersion ??= summary.LiveVersion;
+        shadowVersion ??= summary.ShadowVersion;
+        users += summary.Users;
+        live.Add(summary.Live);
+        shadow.Add(summary.Shadow);
+        both += summary.ScoredByBoth;
+        changeSum += summary.ChangeSum;
+        absoluteChangeSum += summary.AbsoluteChangeSum;
+        for (var i = 0; i < absoluteChanges.Length && i < summary.AbsoluteChanges.Length; i++)
+        {
+            absoluteChanges[i] += summary.AbsoluteChanges[i];
+        }
+
+        becameScored += summary.BecameScored;
+        becameUnscored += summary.BecameUnscored;
+        foreach (var mover in summary.Movers)
+        {
+            Consider(mover);
         }
     }
 
@@ -164,6 +233,20 @@ public sealed class ShadowDiffBuilder
             {
                 unscored++;
             }
+        }
+
+        public ScoreCounts Counts() => new((long[])counts.Clone(), unscored, sum);
+
+        public void Add(ScoreCounts other)
+        {
+            for (var i = 0; i < counts.Length && i < other.Histogram.Length; i++)
+            {
+                counts[i] += other.Histogram[i];
+                scored += (int)other.Histogram[i];
+            }
+
+            unscored += other.Unscored;
+            sum += other.Sum;
         }
 
         public ScoreDistribution Distribution()

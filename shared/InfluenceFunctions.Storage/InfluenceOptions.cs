@@ -53,4 +53,21 @@ public sealed class StorageOptions
 
     /// <summary>Client id of a user-assigned managed identity; empty for DefaultAzureCredential's own choice.</summary>
     public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary>
+    /// Retries of one storage request (throttling 503, 500, 408, timeouts, dropped connections), with exponential
+    /// backoff: with the defaults the sixth retry comes about a minute after the first attempt, which rides out a
+    /// partition's throttling and a short outage; past that the activity fails and the durable retry runs it again.
+    /// </summary>
+    [Range(0, 20)]
+    public int MaxRetries { get; set; } = 6;
+
+    /// <summary>First backoff; it doubles per retry (with the SDK's jitter of ±20%), up to <see cref="RetryMaxDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one attempt may take before it counts as timed out and is retried. Table Storage answers a
+    /// query page within 5 s and gives a transaction 30 s at most, so a minute means the request is lost.</summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

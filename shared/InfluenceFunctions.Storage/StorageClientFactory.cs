@@ -10,7 +10,8 @@ namespace InfluenceFunctions.Storage;
 
 /// <summary>
 /// The one place storage clients are made: a connection string for Azurite, or DefaultAzureCredential plus
-/// service URIs in Azure. Every client carries the <see cref="StorageRequestCounter"/>.
+/// service URIs in Azure. Every client carries the <see cref="StorageRequestCounter"/> and the retry settings of
+/// <see cref="StorageOptions"/> (docs/deploy.md, "Storage retries").
 /// </summary>
 public sealed class StorageClientFactory
 {
@@ -22,7 +23,10 @@ public sealed class StorageClientFactory
 
     private readonly HttpPipelinePolicy[] extraPolicies;
 
-    /// <param name="extraPolicies">Policies added to every client after the counter (tests inject faults this way).</param>
+    /// <param name="extraPolicies">
+    /// Policies added to every table and queue client per retry, after the counter: each attempt passes through them,
+    /// and what they answer is retried by the SDK like a real response (tests inject faults this way).
+    /// </param>
     public StorageClientFactory(IOptions<StorageOptions> storage, IOptions<InfluenceOptions> influence, StorageRequestCounter counter, IEnumerable<HttpPipelinePolicy>? extraPolicies = null)
     {
         this.extraPolicies = extraPolicies?.ToArray() ?? [];
@@ -46,14 +50,7 @@ public sealed class StorageClientFactory
 
     private TableServiceClient CreateTableService()
     {
-        var options = new TableClientOptions();
-        options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
-        foreach (var policy in extraPolicies)
-        {
-            options.AddPolicy(policy, HttpPipelinePosition.PerCall);
-        }
-
-        options.Retry.MaxRetries = 5;
+        var options = Configure(new TableClientOptions());
         if (!string.IsNullOrWhiteSpace(storage.ConnectionString))
         {
             return new TableServiceClient(storage.ConnectionString, options);
@@ -66,8 +63,7 @@ public sealed class StorageClientFactory
 
     private QueueServiceClient CreateQueueService()
     {
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+        var options = Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         if (!string.IsNullOrWhiteSpace(storage.ConnectionString))
         {
             return new QueueServiceClient(storage.ConnectionString, options);
@@ -76,6 +72,23 @@ public sealed class StorageClientFactory
         var uri = storage.QueueServiceUri ?? throw new InvalidOperationException(
             $"Set {StorageOptions.SectionName}:ConnectionString (Azurite) or {StorageOptions.SectionName}:QueueServiceUri (Azure).");
         return new QueueServiceClient(uri, Credential(), options);
+    }
+
+    private T Configure<T>(T options)
+        where T : ClientOptions
+    {
+        options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+        foreach (var policy in extraPolicies)
+        {
+            options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+        }
+
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = storage.MaxRetries;
+        options.Retry.Delay = storage.RetryDelay;
+        options.Retry.MaxDelay = storage.RetryMaxDelay;
+        options.Retry.NetworkTimeout = storage.NetworkTimeout;
+        return options;
     }
 
     private TokenCredential Credential() => new DefaultAzureCredential(new DefaultAzureCredentialOptions

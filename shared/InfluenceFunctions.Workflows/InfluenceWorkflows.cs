@@ -29,6 +29,7 @@ public static class InfluenceWorkflows
         DurableTaskInfo.Activity<CompleteRunActivity, CompleteRunInput, NightlyRunSummary>(),
         DurableTaskInfo.Activity<DispatchWebhooksActivity, DispatchWebhooksInput, DispatchWebhooksOutcome>(),
         DurableTaskInfo.Activity<RecordDispatchActivity, RecordDispatchInput, NightlyRunSummary>(),
+        DurableTaskInfo.Activity<RecordRunFailureActivity, RunFailure, bool>(),
         DurableTaskInfo.Orchestrator<ErasureOrchestrator, ErasureInput, ErasureSummary>(),
         DurableTaskInfo.Activity<SweepErasureActivity, ErasureInput, ErasureStep>(),
         DurableTaskInfo.Activity<NotifyErasureActivity, ErasureInput, int>(),

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using InfluenceFunctions.Workflows.Nightly;
 using Microsoft.Extensions.DependencyInjection;
 using InfluenceFunctions.Api;
 using InfluenceFunctions.Scoring;
@@ -33,6 +35,28 @@ public sealed class ShadowModelTests(AzuriteFixture azurite)
 
         using var unknown = await host.Http.GetAsync($"/api/v1/manage/models/v9/shadow-report?code={TestHost.AdminKey}");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        // The report is merged from what the shards handed on, without reading a score back; it must be the report a
+        // scan of both score tables makes (every user both versions scored or left unscored that night).
+        var stored = (await host.Services.GetRequiredService<NightlyRunService>().LatestShadowReportAsync("v1-plus5", CancellationToken.None))!.Value;
+        Assert.Equal(Night, stored.Day);
+        var shadowRows = new Dictionary<string, ScoreEntity>(StringComparer.Ordinal);
+        await foreach (var row in host.Tables.ShadowScores.QueryAsync<ScoreEntity>())
+        {
+            shadowRows[row.RowKey] = row;
+        }
+
+        var pairs = new List<ShadowPair>();
+        await foreach (var row in host.Tables.Scores.QueryAsync<ScoreEntity>())
+        {
+            if (row.Day == SmallPopulation.Day(Night) && shadowRows.TryGetValue(row.RowKey, out var shadowRow) && shadowRow.Day == row.Day && !ScoreRows.IsWithdrawn(row))
+            {
+                pairs.Add(new ShadowPair(row.RowKey, ScoreRows.ToResult(row), ScoreRows.ToResult(shadowRow)));
+            }
+        }
+
+        Assert.Equal(20, pairs.Count);
+        Assert.Equal(JsonSerializer.Serialize(ShadowDiffReport.Build(pairs)), JsonSerializer.Serialize(stored.Report));
     }
 
     /// <summary>A stand-in next version: the live model, a few points higher (capped at 100).</summary>

@@ -69,6 +69,7 @@ public sealed class TestHost : IAsyncDisposable
                 ["LocalHost:AdminKey"] = AdminKey,
                 ["LocalHost:RunSchedule"] = "false",
                 ["LocalHost:RunWebhooks"] = "false", // Its polling would show in the storage counters; webhook tests turn it on.
+                ["LocalHost:Durable:Backend"] = "InMemory", // Fast to start; the durability tests choose AzureStorage.
             });
             if (settings is not null)
             {
@@ -105,7 +106,7 @@ public sealed class TestHost : IAsyncDisposable
         var instanceId = NightlyRunOrchestrator.InstanceIdFor(day);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var instance = await Durable.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, timeout.Token);
-        Assert.True(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"Run ended {instance.RuntimeStatus}: {instance.FailureDetails?.ErrorMessage}\n{instance.FailureDetails?.StackTrace}");
+        Assert.True(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"Run ended {instance.RuntimeStatus}: {instance.FailureDetails?.ErrorMessage ?? instance.SerializedOutput}\n{instance.FailureDetails?.StackTrace}");
         return instance.ReadOutputAs<NightlyRunSummary>()!;
     }
 

@@ -60,7 +60,7 @@ internal sealed class LocalEnvironment : IAsyncDisposable
         var done = await client.WaitForInstanceCompletionAsync(start.InstanceId, getInputsAndOutputs: true);
         return done.RuntimeStatus == OrchestrationRuntimeStatus.Completed
             ? done.ReadOutputAs<NightlyRunSummary>()!
-            : throw new InvalidOperationException($"{start.InstanceId}: {done.RuntimeStatus} {done.FailureDetails?.ErrorMessage}");
+            : throw new InvalidOperationException($"{start.InstanceId}: {done.RuntimeStatus} {done.FailureDetails?.ErrorMessage ?? done.SerializedOutput}");
     }
 
     public async ValueTask DisposeAsync()

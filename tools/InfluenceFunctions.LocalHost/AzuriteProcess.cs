@@ -7,17 +7,22 @@ using InfluenceFunctions.Storage;
 namespace InfluenceFunctions.LocalHost;
 
 /// <summary>
-/// Azurite from the repo's own pinned npm dependency (installed with `npm ci` when missing), on free ports of
-/// its own, in memory. Stopped with SIGTERM, then SIGKILL after a grace period: Azurite sometimes ignores SIGTERM.
+/// Azurite from the repo's own pinned npm dependency (installed with `npm ci` when missing), on free ports of its own,
+/// in memory or with its data in a folder (<c>--location</c>). Stopped with SIGTERM, then SIGKILL after a grace period:
+/// Azurite sometimes ignores SIGTERM. With a folder the grace period lasts until Azurite says its three services closed
+/// (closing saves its databases; it otherwise saves every 5 s, so a SIGKILL before that loses the last writes).
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly Process process;
+    private readonly string? location;
+    private int servicesClosed;
 
-    private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort)
+    private AzuriteProcess(Process process, string? location, int blobPort, int queuePort, int tablePort)
     {
         this.process = process;
+        this.location = location;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
@@ -29,12 +34,18 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public int TablePort { get; }
 
+    /// <summary>The Azurite process (tests stop and continue it to simulate an outage).</summary>
+    public int ProcessId => process.Id;
+
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
-    public static async Task<AzuriteProcess> StartAsync(TextWriter? log, CancellationToken cancellationToken)
+    public static Task<AzuriteProcess> StartAsync(TextWriter? log, CancellationToken cancellationToken) => StartAsync(null, log, cancellationToken);
+
+    /// <param name="location">A folder for Azurite's data, kept across restarts (created if missing); null for in memory.</param>
+    public static async Task<AzuriteProcess> StartAsync(string? location, TextWriter? log, CancellationToken cancellationToken)
     {
         var root = RepoRoot.Find();
         var azurite = Path.Combine(root, "node_modules", ".bin", "azurite");
@@ -54,9 +65,20 @@ public sealed class AzuriteProcess : IAsyncDisposable
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
+            if (location is null)
+            {
+                start.ArgumentList.Add("--inMemoryPersistence");
+            }
+            else
+            {
+                Directory.CreateDirectory(location);
+                start.ArgumentList.Add("--location");
+                start.ArgumentList.Add(location);
+            }
+
             foreach (var arg in new[]
             {
-                "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--loose",
+                "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--loose",
                 "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -66,7 +88,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
             }
 
             var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Azurite.");
-            process.OutputDataReceived += (_, _) => { };
+            var instance = new AzuriteProcess(process, location, blob, queue, table);
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data?.Contains("service successfully closed", StringComparison.Ordinal) == true)
+                {
+                    Interlocked.Increment(ref instance.servicesClosed);
+                }
+            };
             process.ErrorDataReceived += (_, e) =>
             {
                 // Azurite complains on every shutdown that its servers are already closed; that is not news.
@@ -77,7 +106,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
             };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            var instance = new AzuriteProcess(process, blob, queue, table);
             if (await instance.WaitReadyAsync(TimeSpan.FromSeconds(30), cancellationToken))
             {
                 return instance;
@@ -103,10 +131,17 @@ public sealed class AzuriteProcess : IAsyncDisposable
                     await term.WaitForExitAsync();
                 }
 
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(location is null ? 3 : 30));
                 try
                 {
-                    await process.WaitForExitAsync(grace.Token);
+                    while (location is not null && Volatile.Read(ref servicesClosed) < 3)
+                    {
+                        await Task.Delay(50, grace.Token); // Its databases are saved once all three services closed.
+                    }
+
+                    using var exit = CancellationTokenSource.CreateLinkedTokenSource(grace.Token);
+                    exit.CancelAfter(TimeSpan.FromSeconds(3));
+                    await process.WaitForExitAsync(exit.Token);
                 }
                 catch (OperationCanceledException)
                 {

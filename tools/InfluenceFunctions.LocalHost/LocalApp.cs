@@ -12,7 +12,8 @@ namespace InfluenceFunctions.LocalHost;
 
 /// <summary>
 /// Builds the local host: the same handlers, workflows and schedule as the Functions app, on ASP.NET Core with
-/// the Durable Task engine in-process. Tests build it the same way.
+/// the Durable Task engine in-process (on the Azure Storage backend by default, or in memory: <see cref="LocalDurableTask"/>).
+/// Tests build it the same way.
 /// </summary>
 public static class LocalApp
 {
@@ -30,12 +31,7 @@ public static class LocalApp
         configure?.Invoke(builder);
         builder.Services.AddProblemDetails();
         builder.Services.AddInfluence();
-        builder.Services.AddInMemoryDurableTask(InfluenceWorkflows.Register, new InMemoryDurableTaskOptions { Port = AzuriteProcess.FreePort() });
-
-        // The engine's default runs ProcessorCount work items at a time, then sleeps: widen it (see docs/decisions).
-        // Not too wide: Azurite is one Node thread, and 32 shard reads at once only queue up and time out there.
-        var concurrency = builder.Configuration.GetValue("LocalHost:MaxConcurrentWorkItems", 8);
-        builder.Services.AddSingleton<InMemoryOrchestrationService>(sp => new WideInMemoryOrchestrationService(sp.GetService<ILoggerFactory>(), concurrency));
+        LocalDurableTask.Add(builder);
         if (builder.Configuration.GetValue("LocalHost:RunSchedule", true))
         {
             builder.Services.AddHostedService<NightlyScheduleService>();
@@ -95,13 +91,4 @@ public static class LocalApp
 
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(adminKey));
     }
-}
-
-/// <summary>The in-memory engine with more than ProcessorCount concurrent work items (it would otherwise do ~4 activities/s on 2 cores).</summary>
-internal sealed class WideInMemoryOrchestrationService(ILoggerFactory? loggerFactory, int concurrency)
-    : InMemoryOrchestrationService(loggerFactory), global::DurableTask.Core.IOrchestrationService
-{
-    int global::DurableTask.Core.IOrchestrationService.MaxConcurrentTaskActivityWorkItems => concurrency;
-
-    int global::DurableTask.Core.IOrchestrationService.MaxConcurrentTaskOrchestrationWorkItems => concurrency;
 }

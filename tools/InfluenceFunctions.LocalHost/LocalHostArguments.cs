@@ -10,10 +10,14 @@ internal sealed record LocalHostArguments(int Users, int Seed, int Port, bool De
     /// <summary>Demo people by default: enough for a population, few enough that a month of nights scores in seconds.</summary>
     public const int DefaultUsers = 500;
 
+    /// <summary>--clean: start Azurite on an empty data folder (LocalData) instead of the kept one.</summary>
+    public bool Clean { get; init; }
+
     public static LocalHostArguments? Parse(string[] args)
     {
         int users = DefaultUsers, seed = 42, port = 7071, nights = LocalDemo.DefaultNights;
         var demo = true;
+        var clean = false;
         var remaining = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -30,6 +34,9 @@ internal sealed record LocalHostArguments(int Users, int Seed, int Port, bool De
                 case "--no-demo":
                     demo = false;
                     break;
+                case "--clean":
+                    clean = true;
+                    break;
                 case "--help" or "-h":
                     return null;
                 default:
@@ -38,7 +45,7 @@ internal sealed record LocalHostArguments(int Users, int Seed, int Port, bool De
             }
         }
 
-        return new LocalHostArguments(users, seed, port, demo, remaining.ToArray(), nights);
+        return new LocalHostArguments(users, seed, port, demo, remaining.ToArray(), nights) { Clean = clean };
     }
 }
 

@@ -6,12 +6,12 @@ using InfluenceFunctions.Storage.Partner;
 using InfluenceFunctions.Storage;
 using InfluenceFunctions.Workflows.Nightly;
 
-// dotnet run --project tools/InfluenceFunctions.LocalHost [-- --users 2000 --nights 31 --port 7071 --no-demo]
-// With no Storage:ConnectionString configured it starts its own Azurite and stops it on Ctrl+C.
+// dotnet run --project tools/InfluenceFunctions.LocalHost [-- --users 2000 --nights 31 --port 7071 --no-demo --clean]
+// With no Storage:ConnectionString configured it starts its own Azurite (data kept in .azurite/, --clean empties it) and stops it on Ctrl+C.
 var options = LocalHostArguments.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine($"usage: InfluenceFunctions.LocalHost [--users N] [--nights 1-{LocalDemo.MaxNights}] [--seed N] [--port N] [--no-demo]");
+    Console.Error.WriteLine($"usage: InfluenceFunctions.LocalHost [--users N] [--nights 1-{LocalDemo.MaxNights}] [--seed N] [--port N] [--no-demo] [--clean]");
     return 2;
 }
 
@@ -32,9 +32,10 @@ try
             && string.IsNullOrEmpty(builder.Configuration[$"{StorageOptions.SectionName}:TableServiceUri"]))
         {
             Console.WriteLine("Starting Azurite (the storage emulator) on ports of its own...");
-            azurite = AzuriteProcess.StartAsync(Console.Out, CancellationToken.None).GetAwaiter().GetResult();
+            var data = LocalData.Prepare(options.Clean);
+            azurite = AzuriteProcess.StartAsync(data, Console.Out, CancellationToken.None).GetAwaiter().GetResult();
             builder.Configuration[$"{StorageOptions.SectionName}:ConnectionString"] = azurite.ConnectionString;
-            Console.WriteLine($"Azurite: tables on 127.0.0.1:{azurite.TablePort}, queues on 127.0.0.1:{azurite.QueuePort}");
+            Console.WriteLine($"Azurite: tables on 127.0.0.1:{azurite.TablePort}, queues on 127.0.0.1:{azurite.QueuePort}, data in {data} ({(options.Clean ? "started clean" : "kept across restarts; --clean starts over")})");
 
             // A fresh store: its shard count may fit the demo's size (a real account keeps the one its data was written with).
             builder.Configuration["Influence:ShardCount"] ??= LocalDemo.ShardsFor(options.Users).ToString(CultureInfo.InvariantCulture);
@@ -69,7 +70,11 @@ try
     await services.GetRequiredService<InfluenceTables>().CreateIfNotExistsAsync(stopping);
 
     var night = services.GetRequiredService<NightlyRunScheduler>().NightToScore();
-    if (options.Demo)
+    if (options.Demo && await LocalData.CompletedNightAsync(services, night, stopping) is { } kept)
+    {
+        Console.WriteLine($"Kept from the last start: the night of {night:yyyy-MM-dd} ({kept.UsersScored:N0} users scored); --clean seeds it again.");
+    }
+    else if (options.Demo)
     {
         await LocalDemo.RunAsync(services, options, night, stopping);
     }

@@ -37,7 +37,7 @@ public static class RunWatcher
                     return $"\nRun {summary.RunId} completed in {summary.DurationSeconds:F1} s: {summary.UsersScored:N0} scored, {summary.UsersUnscored:N0} unscored, " +
                         $"{summary.StorageTransactions:N0} storage transactions ({summary.TransactionsPerUser:F4} per user).";
                 case OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated:
-                    throw new InvalidOperationException($"Run {instanceId} {instance.RuntimeStatus}: {instance.FailureDetails?.ErrorMessage}");
+                    throw new InvalidOperationException($"Run {instanceId} {instance.RuntimeStatus}: {instance.FailureDetails?.ErrorMessage ?? instance.SerializedOutput}");
             }
 
             await Task.Delay(500, cancellationToken);

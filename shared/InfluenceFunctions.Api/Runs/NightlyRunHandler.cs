@@ -1,14 +1,15 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using InfluenceFunctions.Api.Http;
 using InfluenceFunctions.Api.Partner;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage.Runs;
 using InfluenceFunctions.Workflows.Nightly;
 using InfluenceFunctions.Workflows.Runs;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 
 namespace InfluenceFunctions.Api.Runs;
@@ -56,6 +57,11 @@ public sealed class NightlyRunHandler(NightlyRunScheduler scheduler, NightlyRunS
             return Problems.Invalid("day", $"The day {day:yyyy-MM-dd} is not complete yet; the latest night that can run is {scheduler.NightToScore():yyyy-MM-dd}.");
         }
 
+        if (day < scheduler.OldestNightToScore())
+        {
+            return Problems.Invalid("day", $"The day {day:yyyy-MM-dd} is older than the {SignalRetention.Days}-day signal window; the oldest night that can run is {scheduler.OldestNightToScore():yyyy-MM-dd}.");
+        }
+
         var start = await scheduler.StartOnDemandAsync(client, day, cancellationToken);
         var statusUrl = $"/{ApiRoutes.Prefix}/{ApiRoutes.Run.Replace("{day}", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), StringComparison.Ordinal)}";
         if (!start.Started)
@@ -86,7 +92,8 @@ public sealed class NightlyRunHandler(NightlyRunScheduler scheduler, NightlyRunS
             NightlyRunOrchestrator.InstanceIdFor(night),
             instance?.RuntimeStatus,
             instance?.SerializedCustomStatus is { } status ? JsonSerializer.Deserialize<RunProgress>(status, JsonSerializerOptions.Web) : null,
-            instance?.FailureDetails?.ErrorMessage,
+            // Through the gRPC sidecar on Azure Storage a failed instance has no FailureDetails: its output is the message.
+            instance?.FailureDetails?.ErrorMessage ?? (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.SerializedOutput : null),
             record is null ? null : new RunRecordView(
                 record.RunStatus,
                 record.ModelVersion,
@@ -98,7 +105,10 @@ public sealed class NightlyRunHandler(NightlyRunScheduler scheduler, NightlyRunS
                 record.UsersUnscored,
                 record.UsersSkipped,
                 record.StorageTransactions,
-                record.TransactionsPerUser)));
+                record.StorageRetries,
+                record.TransactionsPerUser,
+                record.FailedStep,
+                record.FailureReason)));
     }
 }
 
@@ -127,4 +137,7 @@ public sealed record RunRecordView(
     int UsersUnscored,
     int UsersSkipped,
     long StorageTransactions,
-    double TransactionsPerUser);
+    long StorageRetries,
+    double TransactionsPerUser,
+    string? FailedStep,
+    string? FailureReason);

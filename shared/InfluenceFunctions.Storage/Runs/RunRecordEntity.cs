@@ -58,7 +58,20 @@ public sealed class RunRecordEntity : ITableEntity
 
     public long StorageTransactions { get; set; }
 
+    /// <summary>How many of <see cref="StorageTransactions"/> were SDK retries (throttling, server errors, timeouts).</summary>
+    public long StorageRetries { get; set; }
+
     public double TransactionsPerUser { get; set; }
+
+    /// <summary>The step that failed (<c>RunSteps</c>), when <see cref="RunStatus"/> is failed.</summary>
+    public string? FailedStep { get; set; }
+
+    /// <summary>Why it failed: the failed task's message (a shard's names the shard), at most <see cref="MaxReasonLength"/> characters.</summary>
+    public string? FailureReason { get; set; }
+
+    public DateTimeOffset? FailedUtc { get; set; }
+
+    public const int MaxReasonLength = 2000;
 }
 
 /// <summary>Where a night's run stands ("running", "completed", "failed" where stored or sent).</summary>
@@ -79,13 +92,32 @@ public sealed class RunRecords(InfluenceTables tables)
         return response.HasValue ? response.Value : null;
     }
 
-    /// <summary>Whether a run of a night since <paramref name="since"/> is recorded as running.</summary>
-    public async Task<bool> AnyRunningSinceAsync(DateOnly since, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether a night since <paramref name="since"/> is in progress: recorded as running and still alive, i.e. its
+    /// record or one of its shards' population rows (written as each shard finishes scoring) was written within
+    /// <paramref name="stalledAfter"/> of <paramref name="now"/>. A failed run is not running; an abandoned one (its
+    /// orchestration lost, e.g. by the in-memory engine's host restarting, or stuck) stops counting once it has made no
+    /// progress for that long. Compared with the storage service's own row timestamps, so pass the real time.
+    /// </summary>
+    public async Task<bool> InProgressSinceAsync(DateOnly since, DateTimeOffset now, TimeSpan stalledAfter, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RunRecordEntity.Partition} and RowKey ge {DayKeys.Of(since)} and Status eq {StoredNames.Of(RunStatus.Running)}");
-        await foreach (var _ in tables.Runs.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var run in tables.Runs.QueryAsync<TableEntity>(filter, maxPerPage: 10, select: ["RowKey", "Timestamp", "StartedUtc"], cancellationToken: cancellationToken))
         {
-            return true;
+            var alive = now - stalledAfter;
+            if (run.Timestamp >= alive || run.GetDateTimeOffset(nameof(RunRecordEntity.StartedUtc)) >= alive)
+            {
+                return true;
+            }
+
+            var shards = TableClient.CreateQueryFilter($"PartitionKey eq {run.RowKey}");
+            await foreach (var shard in tables.Population.QueryAsync<TableEntity>(shards, maxPerPage: 1000, select: ["RowKey", "Timestamp"], cancellationToken: cancellationToken))
+            {
+                if (shard.Timestamp >= alive)
+                {
+                    return true;
+                }
+            }
         }
 
         return false;

@@ -11,8 +11,13 @@ namespace InfluenceFunctions.Storage.Webhooks;
 /// <summary>An event for one endpoint, as the emitters make it.</summary>
 public sealed record OutboxEvent(string PartnerId, string EndpointId, string EventId, WebhookEventType Type, string Subject, string Payload);
 
-/// <summary>What goes on the delivery queue: a reference to the outbox row, and which attempt this is.</summary>
-public sealed record WebhookDelivery(string PartnerId, string EndpointId, string EventId, int Attempt, bool Replay = false)
+/// <summary>
+/// What goes on the delivery queue: a reference to the outbox row, which attempt this is, and of which generation (the
+/// first queueing is 1; resuming held events or a replay queues the event anew, one generation up). Two messages of the
+/// same generation and attempt are duplicates (a send retried after its response was lost, a dispatch re-run): the
+/// delivery claims the event before sending, so only one of them POSTs.
+/// </summary>
+public sealed record WebhookDelivery(string PartnerId, string EndpointId, string EventId, int Attempt, bool Replay = false, int Generation = 1)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -35,7 +40,8 @@ public sealed record WebhookDelivery(string PartnerId, string EndpointId, string
 /// <summary>
 /// The outbox: events are written first (idempotently, keyed by their deterministic id), then put on the queue once.
 /// A row's EnqueuedUtc is set (with its ETag) after its message is sent, so a re-run finds it set and sends nothing;
-/// a crash between the send and the mark sends it again at worst, which receivers deduplicate by webhook-id.
+/// a crash between the send and the mark queues it again at worst, as a duplicate of the same generation, which the
+/// delivery's claim drops (<see cref="WebhookDelivery"/>): the receiver sees the event once.
 /// </summary>
 public sealed partial class WebhookOutbox(WebhookStore store, TimeProvider clock, ILogger<WebhookOutbox> logger)
 {
@@ -126,26 +132,34 @@ public sealed partial class WebhookOutbox(WebhookStore store, TimeProvider clock
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {endpointId} and RowKey ge {WebhookEventIds.Prefix} and RowKey lt {"evt`"} and State eq {StoredNames.Of(WebhookEventState.Held)}");
         var held = new List<WebhookEventEntity>();
-        await foreach (var row in store.Events.QueryAsync<WebhookEventEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey", "PartnerId", "EnqueuedUtc"], cancellationToken: cancellationToken))
+        await foreach (var row in store.Events.QueryAsync<WebhookEventEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey", "PartnerId", "EnqueuedUtc", "ClaimedGeneration"], cancellationToken: cancellationToken))
         {
             held.Add(row);
         }
 
-        await EnqueueAsync(held, WebhookEventState.Queued, cancellationToken);
+        await EnqueueAsync(held, WebhookEventState.Queued, anew: true, replay: false, cancellationToken);
         return held.Count;
     }
 
-    /// <summary>Sends one message per row (attempt 1), then marks the rows queued, 100 per transaction.</summary>
-    public async Task EnqueueAsync(IReadOnlyList<WebhookEventEntity> rows, WebhookEventState state, CancellationToken cancellationToken, bool replay = false)
+    /// <summary>
+    /// Sends one message per row (attempt 1), then marks the rows queued, 100 per transaction. A replay queues the event
+    /// anew (one generation up), so it is sent again even though it was delivered.
+    /// </summary>
+    public Task EnqueueAsync(IReadOnlyList<WebhookEventEntity> rows, WebhookEventState state, CancellationToken cancellationToken, bool replay = false) =>
+        EnqueueAsync(rows, state, anew: replay, replay, cancellationToken);
+
+    private async Task EnqueueAsync(IReadOnlyList<WebhookEventEntity> rows, WebhookEventState state, bool anew, bool replay, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
             return;
         }
 
+        // First queueing is generation 1 whatever happened before (a re-run's message duplicates the first one's);
+        // queueing anew is one past the generation last claimed.
         await store.CreateIfNotExistsAsync(cancellationToken);
         await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (row, ct) =>
-            await SendAsync(new WebhookDelivery(row.PartnerId, row.EndpointId, row.EventId, 1, replay), TimeSpan.Zero, ct));
+            await SendAsync(new WebhookDelivery(row.PartnerId, row.EndpointId, row.EventId, 1, replay, anew ? (row.ClaimedGeneration ?? 0) + 1 : 1), TimeSpan.Zero, ct));
         var now = clock.GetUtcNow();
         foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
         {

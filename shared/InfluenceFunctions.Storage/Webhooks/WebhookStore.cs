@@ -252,6 +252,14 @@ public sealed class WebhookEventEntity : ITableEntity
     public DateTimeOffset? DeliveredUtc { get; set; }
 
     public DateTimeOffset? NextAttemptUtc { get; set; }
+
+    /// <summary>The queue message that holds the right to send (generation, attempt): one POST per claim.</summary>
+    public string? ClaimedBy { get; set; }
+
+    /// <summary>How many times the event was put on the queue anew (first queueing 1; a resume or a replay adds one).</summary>
+    public int? ClaimedGeneration { get; set; }
+
+    public int? ClaimedAttempt { get; set; }
 }
 
 /// <summary>One delivery attempt, in the endpoint's partition of "webhookevents" (RK "att_{newest-first ticks}_{event id}_{attempt}_{random}").</summary>

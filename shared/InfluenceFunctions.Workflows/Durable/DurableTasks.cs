@@ -68,12 +68,35 @@ public sealed class DurableActivities(IServiceProvider services)
     }
 }
 
-/// <summary>Retries with exponential backoff: storage hiccups and throttling are expected at night.</summary>
+/// <summary>
+/// Retries with exponential backoff: storage hiccups and throttling are expected at night (each request has already had
+/// the SDK's own retries, StorageOptions). A failure that would fail the same way again (a bug or bad data: an argument
+/// out of range, a format error) is not retried: the run fails at once and says why.
+/// </summary>
 public static class DurableRetry
 {
+    /// <summary>Exception types (full names) that say the same input will fail again.</summary>
+    public static IReadOnlySet<string> Deterministic { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        typeof(ArgumentException).FullName!,
+        typeof(ArgumentOutOfRangeException).FullName!,
+        typeof(ArgumentNullException).FullName!,
+        typeof(FormatException).FullName!,
+        typeof(InvalidDataException).FullName!,
+        typeof(InvalidCastException).FullName!,
+        typeof(OverflowException).FullName!,
+        typeof(IndexOutOfRangeException).FullName!,
+        typeof(KeyNotFoundException).FullName!,
+        typeof(NullReferenceException).FullName!,
+        typeof(NotSupportedException).FullName!,
+    };
+
     public static TaskOptions Options { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 5,
         firstRetryInterval: TimeSpan.FromSeconds(2),
         backoffCoefficient: 2.0,
-        maxRetryInterval: TimeSpan.FromMinutes(1)));
+        maxRetryInterval: TimeSpan.FromMinutes(1))
+    {
+        HandleFailure = failure => !Deterministic.Contains(failure.ErrorType),
+    });
 }

@@ -25,3 +25,9 @@ public sealed class RecordDispatchActivity(NightlyRunService service) : IActivit
 {
     public Task<NightlyRunSummary> RunAsync(RecordDispatchInput input, CancellationToken cancellationToken) => service.RecordDispatchAsync(input, cancellationToken);
 }
+
+/// <summary>Records a night that failed for good (the orchestrator calls it before it fails).</summary>
+public sealed class RecordRunFailureActivity(NightlyRunService service) : IActivity<RunFailure, bool>
+{
+    public Task<bool> RunAsync(RunFailure input, CancellationToken cancellationToken) => service.RecordFailureAsync(input, cancellationToken);
+}

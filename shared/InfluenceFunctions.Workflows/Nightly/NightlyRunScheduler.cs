@@ -13,6 +13,9 @@ public sealed class NightlyRunScheduler(TimeProvider clock)
     /// <summary>The night a run started now scores: the last complete UTC day.</summary>
     public DateOnly NightToScore() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
 
+    /// <summary>The oldest night that can run: the first day signals are still kept for (<see cref="SignalRetention"/>).</summary>
+    public DateOnly OldestNightToScore() => NightToScore().AddDays(-(SignalRetention.Days - 1));
+
     /// <summary>The timer's start: does nothing when that night's instance already exists, whatever its state.</summary>
     public async Task<(string InstanceId, bool Started)> StartScheduledAsync(DurableTaskClient client, DateOnly day, CancellationToken cancellationToken)
     {

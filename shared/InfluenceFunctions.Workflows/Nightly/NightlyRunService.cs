@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage;
 using InfluenceFunctions.Storage.Partner;
@@ -13,7 +14,8 @@ namespace InfluenceFunctions.Workflows.Nightly;
 
 /// <summary>
 /// Setup and completion of a night's run: the calibration the next night uses, the shadow report, the leaderboards,
-/// and the run record, which only this class writes.
+/// and the run record, which only this class writes (running at setup; completed, or failed with the step and reason).
+/// The completion merges what the shards handed on and scans no table.
 /// </summary>
 public sealed class NightlyRunService(
     InfluenceTables tables,
@@ -44,18 +46,19 @@ public sealed class NightlyRunService(
             StartedUtc = DateTimeOffset.UtcNow,
         };
         await tables.Runs.UpsertEntityAsync(record, TableUpdateMode.Replace, cancellationToken);
-        return new RunPlan(input.Day, runId, settings.ShardCount, settings.ShardsPerSubOrchestration, settings.LiveModelVersion, shadow, spend.Count);
+        return new RunPlan(input.Day, runId, settings.ShardCount, settings.ShardsPerSubOrchestration, settings.LiveModelVersion, shadow, spend.Count, spend.Retries);
     }
 
     public async Task<NightlyRunSummary> CompleteAsync(CompleteRunInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         using var spend = StorageRequestCounter.BeginScope();
-        await WriteCalibrationAsync(models.Get(input.Plan.ModelVersion), input.Plan.Day, input.Totals.RawSample, cancellationToken);
+        var merged = input.Totals.Summary;
+        await WriteCalibrationAsync(models.Get(input.Plan.ModelVersion), input.Plan.Day, merged.CalibrationSample, cancellationToken);
         if (input.Plan.ShadowModelVersion is { } shadow)
         {
-            await WriteCalibrationAsync(models.Get(shadow), input.Plan.Day, input.Totals.ShadowRawSample, cancellationToken);
-            var report = await BuildShadowReportAsync(input.Plan, cancellationToken);
+            await WriteCalibrationAsync(models.Get(shadow), input.Plan.Day, merged.ShadowCalibrationSample, cancellationToken);
+            var report = ShadowReport(merged);
             var reportRow = new TableEntity(shadow, DayKeys.NewestFirst(input.Plan.Day)) { ["Report"] = JsonSerializer.Serialize(report, Json) };
             await tables.ShadowReports.UpsertEntityAsync(reportRow, TableUpdateMode.Replace, cancellationToken);
         }
@@ -64,6 +67,7 @@ public sealed class NightlyRunService(
 
         // The record's own write is counted too: +1.
         var transactions = input.Totals.StorageTransactions + input.Plan.SetupTransactions + spend.Count + 1;
+        var retries = input.Totals.StorageRetries + input.Plan.SetupRetries + spend.Retries;
         var users = input.Totals.UsersScored + input.Totals.UsersUnscored;
         var summary = new NightlyRunSummary(
             input.Plan.Day,
@@ -76,7 +80,8 @@ public sealed class NightlyRunService(
             (input.CompletedUtc - input.StartedUtc).TotalSeconds,
             transactions,
             users == 0 ? 0 : (double)transactions / users,
-            input.Plan.ShadowModelVersion);
+            input.Plan.ShadowModelVersion,
+            retries);
         var record = new RunRecordEntity(input.Plan.Day)
         {
             RunId = input.Plan.RunId,
@@ -90,6 +95,7 @@ public sealed class NightlyRunService(
             UsersUnscored = summary.UsersUnscored,
             UsersSkipped = summary.UsersSkipped,
             StorageTransactions = summary.StorageTransactions,
+            StorageRetries = summary.StorageRetries,
             TransactionsPerUser = summary.TransactionsPerUser,
         };
         await tables.Runs.UpsertEntityAsync(record, TableUpdateMode.Replace, cancellationToken);
@@ -103,16 +109,37 @@ public sealed class NightlyRunService(
     {
         ArgumentNullException.ThrowIfNull(input);
         var summary = input.Summary;
+        using var spend = StorageRequestCounter.BeginScope();
         var transactions = summary.StorageTransactions + input.DispatchTransactions + 1;
         var users = summary.UsersScored + summary.UsersUnscored;
-        var updated = summary with { StorageTransactions = transactions, TransactionsPerUser = users == 0 ? 0 : (double)transactions / users };
+        var updated = summary with { StorageTransactions = transactions, TransactionsPerUser = users == 0 ? 0 : (double)transactions / users, StorageRetries = summary.StorageRetries + input.DispatchRetries };
         var record = new TableEntity(RunRecordEntity.Partition, DayKeys.Of(summary.Day))
         {
             [nameof(RunRecordEntity.StorageTransactions)] = updated.StorageTransactions,
+            [nameof(RunRecordEntity.StorageRetries)] = updated.StorageRetries,
             [nameof(RunRecordEntity.TransactionsPerUser)] = updated.TransactionsPerUser,
         };
         await tables.Runs.UpdateEntityAsync(record, ETag.All, TableUpdateMode.Merge, cancellationToken);
         return updated;
+    }
+
+    /// <summary>
+    /// Marks the night failed, with the step and the reason (the record stays otherwise as the run left it). Merged, so
+    /// a plan that failed before writing the record still leaves one. A re-run's plan replaces it whole.
+    /// </summary>
+    public async Task<bool> RecordFailureAsync(RunFailure input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var record = new TableEntity(RunRecordEntity.Partition, DayKeys.Of(input.Day))
+        {
+            [nameof(RunRecordEntity.RunId)] = input.RunId,
+            [nameof(RunRecordEntity.Status)] = StoredNames.Of(RunStatus.Failed),
+            [nameof(RunRecordEntity.FailedStep)] = input.Step,
+            [nameof(RunRecordEntity.FailureReason)] = input.Reason.Length <= RunRecordEntity.MaxReasonLength ? input.Reason : input.Reason[..RunRecordEntity.MaxReasonLength],
+            [nameof(RunRecordEntity.FailedUtc)] = DateTimeOffset.UtcNow,
+        };
+        await tables.Runs.UpsertEntityAsync(record, TableUpdateMode.Merge, cancellationToken);
+        return true;
     }
 
     /// <summary>The newest shadow diff report for a version, or null.</summary>
@@ -135,27 +162,16 @@ public sealed class NightlyRunService(
         await tables.Calibration.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
-    /// <summary>Live against shadow for the night: every user both scored that night, read back shard by shard.</summary>
-    private async Task<ShadowDiffReport> BuildShadowReportAsync(RunPlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Live against shadow for the night, merged from the shards' summaries: every user both models processed that
+    /// night (scored or not; people withdrawn tonight are in neither). Nothing is read back: the completion is O(shards).
+    /// </summary>
+    private static ShadowDiffReport ShadowReport(ShardSummary merged)
     {
         var builder = new ShadowDiffBuilder();
-        var dayText = plan.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        for (var shard = 0; shard < plan.ShardCount; shard++)
+        if (merged.ShadowDiff is { } diff)
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Shards.Key(shard)} and Day eq {dayText}");
-            var shadowRows = new Dictionary<string, ScoreEntity>(StringComparer.Ordinal);
-            await foreach (var row in tables.ShadowScores.QueryAsync<ScoreEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
-            {
-                shadowRows[row.RowKey] = row;
-            }
-
-            await foreach (var row in tables.Scores.QueryAsync<ScoreEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
-            {
-                if (shadowRows.TryGetValue(row.RowKey, out var shadowRow))
-                {
-                    builder.Add(row.RowKey, ScoreRows.ToResult(row), ScoreRows.ToResult(shadowRow));
-                }
-            }
+            builder.Add(diff);
         }
 
         return builder.Build();

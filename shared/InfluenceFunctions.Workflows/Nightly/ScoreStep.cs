@@ -13,7 +13,8 @@ namespace InfluenceFunctions.Workflows.Nightly;
 /// The first step of a shard's pass: scores every user of the shard with the live model (and the shadow one, if any).
 /// Storage spend per shard: one partition query of signals, one of scores (pages of 1,000), the shared population and
 /// calibration (once per process), score rows written in 100-entity transactions, and one population row. With a shadow
-/// model: the same again for its own table, and nothing of it reaches the live scores. Idempotent: the same night re-run
+/// model: the same again for its own table, and nothing of it reaches the live scores; the live-against-shadow diff of
+/// the shard goes into its <see cref="ShardSummary"/> (bounded), so the completion reads no score row back. Idempotent: the same night re-run
 /// writes the same rows.
 /// </summary>
 public sealed class ScoreStep(
@@ -36,6 +37,7 @@ public sealed class ScoreStep(
             ? await ModelRunAsync(models.Get(version), tables.ShadowScores, shardKey, input.Day, cancellationToken)
             : null;
 
+        var diff = shadow is null ? null : new ShadowDiffBuilder(); // Live against shadow, for the night's report.
         var scoredUsers = new List<(ulong Key, PopulationEntry Entry)>();
         var withdrawn = new List<string>();
         int scored = 0, unscored = 0, skipped = 0;
@@ -53,7 +55,12 @@ public sealed class ScoreStep(
             // Connected but no signals yet: the model answers "unscored" with its reason (never 0).
             var userInput = SignalRows.ToScoringInput(signals, input.Day, null);
             var result = live.Score(userInput, population, input.RunId, signals);
-            shadow?.Score(userInput, population, input.RunId, signals);
+            var shadowResult = shadow?.Score(userInput, population, input.RunId, signals);
+            if (result is not null && shadowResult is not null)
+            {
+                diff?.Add(signals.RowKey, result, shadowResult);
+            }
+
             switch (result)
             {
                 case null:
@@ -78,7 +85,8 @@ public sealed class ScoreStep(
 
         await tables.Population.UpsertEntityAsync(PopulationSnapshot.ShardRow(input.Day, shardKey, scoredUsers), TableUpdateMode.Replace, cancellationToken);
         var sampleSize = options.Value.CalibrationSamplePerShard;
-        context.Scores = new ShardScores(live.Scored, withdrawn, scored, unscored, skipped, live.Sample(sampleSize), shadow?.Sample(sampleSize) ?? []);
+        var summary = new ShardSummary(live.Sample(sampleSize), shadow?.Sample(sampleSize) ?? [], diff?.Summary());
+        context.Scores = new ShardScores(live.Scored, withdrawn, scored, unscored, skipped, summary);
     }
 
     private async Task<ModelRun> ModelRunAsync(IScoreModel model, TableClient table, string shardKey, DateOnly day, CancellationToken cancellationToken)

@@ -27,7 +27,7 @@ public sealed partial class ShardPass(ScoreStep scores, TopicStep topics, Webhoo
 
         var result = context.Scores;
         LogShard(logger, input.Shard, input.Day, result.Scored, result.Unscored, spend.Count);
-        return new ShardOutcome(input.Shard, result.Scored, result.Unscored, result.Skipped, spend.Count, result.RawSample, result.ShadowRawSample);
+        return new ShardOutcome(input.Shard, result.Scored, result.Unscored, result.Skipped, spend.Count, spend.Retries, result.Summary);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scored shard {Shard} for {Day}: {Scored} scored, {Unscored} unscored, {Transactions} storage transactions")]

@@ -30,6 +30,10 @@ public sealed class PrivacyOptions
     /// <summary>How long an erasure waits before its second sweep, for writes already in flight when the first ran
     /// (an ingestion request, a night's shard); longer than any request's timeout.</summary>
     public int ErasureSettleSeconds { get; set; } = 300;
+
+    /// <summary>A night recorded as running that has written nothing for this long is taken as abandoned (its
+    /// orchestration lost or stuck) and no longer holds erasures back; a failed night never does.</summary>
+    public int NightStalledSeconds { get; set; } = 1800;
 }
 
 /// <summary>The orchestration's input: where the erasure row is, never the user id (so Durable history does not name them).</summary>
@@ -246,9 +250,16 @@ public sealed class ErasureService(
         return events.Count;
     }
 
-    /// <summary>Whether a night of the last two days is recorded as running (its shards may still write the person's rows).</summary>
+    /// <summary>
+    /// Whether a night of the last two days is in progress (its shards may still write the person's rows): running and
+    /// alive. Failed and abandoned nights do not hold the erasure back (<see cref="RunRecords.InProgressSinceAsync"/>).
+    /// </summary>
     public Task<bool> NightInProgressAsync(CancellationToken cancellationToken) =>
-        runs.AnyRunningSinceAsync(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-2), cancellationToken);
+        runs.InProgressSinceAsync(
+            DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-2),
+            DateTimeOffset.UtcNow, // Liveness is wall-clock time, compared with the service's row timestamps.
+            TimeSpan.FromSeconds(privacy.Value.NightStalledSeconds),
+            cancellationToken);
 
     /// <summary>Leaves only the tombstone: the token and the times.</summary>
     public async Task<bool> CompleteAsync(ErasureInput input, CancellationToken cancellationToken)

@@ -43,7 +43,8 @@ public sealed record UserScored(string UserId, int? PreviousScore, DateOnly? Pre
 
 /// <summary>
 /// The score step's results: every user the live model scored or left unscored (<see cref="Users"/>), the people with no
-/// connected network (<see cref="Withdrawn"/>), users a newer night already holds (skipped), and the calibration samples.
+/// connected network (<see cref="Withdrawn"/>), users a newer night already holds (skipped), and the shard's bounded
+/// summary for the night's completion (calibration samples, the shadow diff).
 /// </summary>
 public sealed record ShardScores(
     IReadOnlyList<UserScored> Users,
@@ -51,5 +52,4 @@ public sealed record ShardScores(
     int Scored,
     int Unscored,
     int Skipped,
-    double[] RawSample,
-    double[] ShadowRawSample);
+    ShardSummary Summary);

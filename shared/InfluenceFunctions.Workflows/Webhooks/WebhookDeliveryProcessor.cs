@@ -66,7 +66,12 @@ public sealed partial class WebhookDeliveryProcessor(
 {
     public const string HttpClientName = "webhooks";
 
-    public async Task<DeliveryResult> ProcessAsync(string message, CancellationToken cancellationToken)
+    /// <param name="message">The queue message's text (a <see cref="WebhookDelivery"/>).</param>
+    /// <param name="messageId">
+    /// The queue message's id: the delivery claims the event under it before it POSTs, so of two messages of the same
+    /// generation and attempt only one sends, and the same message seen again (after a crash) still may.
+    /// </param>
+    public async Task<DeliveryResult> ProcessAsync(string message, string messageId, CancellationToken cancellationToken)
     {
         var delivery = WebhookDelivery.TryParse(message);
         if (delivery is null)
@@ -93,6 +98,12 @@ public sealed partial class WebhookDeliveryProcessor(
         {
             await WriteStateAsync(row, new TableEntity(row.PartitionKey, row.RowKey) { ["State"] = StoredNames.Of(WebhookEventState.Held), ["EnqueuedUtc"] = row.EnqueuedUtc ?? now }, null, cancellationToken);
             return DeliveryResult.Held;
+        }
+
+        if (!await ClaimAsync(row, delivery, messageId, now, cancellationToken))
+        {
+            LogDuplicate(logger, row.EventId, delivery.Attempt, messageId);
+            return DeliveryResult.Dropped; // Another message of this generation and attempt holds it.
         }
 
         var attempt = await SendAsync(endpoint, row, delivery.Attempt, cancellationToken);
@@ -156,6 +167,47 @@ public sealed partial class WebhookDeliveryProcessor(
         await WriteStateAsync(row, state, attempt, cancellationToken);
         LogAttempt(logger, row.EventId, delivery.Attempt, attempt.StatusCode, attempt.Outcome, attempt.LatencyMs);
         return result;
+    }
+
+    /// <summary>
+    /// Takes the right to send this (generation, attempt) of the event, with the row's ETag: false when another message
+    /// holds it or a later one does. A claim already ours (the same message after a crash, or our own write whose
+    /// response was lost) stands. The claim also marks the event queued, so a dispatch re-run does not queue it again.
+    /// </summary>
+    private async Task<bool> ClaimAsync(WebhookEventEntity row, WebhookDelivery delivery, string messageId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            var claimed = (row.ClaimedGeneration ?? 0, row.ClaimedAttempt ?? 0);
+            var wanted = (delivery.Generation, delivery.Attempt);
+            if (claimed == wanted)
+            {
+                return row.ClaimedBy == messageId;
+            }
+
+            if (claimed.CompareTo(wanted) > 0)
+            {
+                return false;
+            }
+
+            var claim = new TableEntity(row.PartitionKey, row.RowKey)
+            {
+                [nameof(WebhookEventEntity.ClaimedBy)] = messageId,
+                [nameof(WebhookEventEntity.ClaimedGeneration)] = delivery.Generation,
+                [nameof(WebhookEventEntity.ClaimedAttempt)] = delivery.Attempt,
+                [nameof(WebhookEventEntity.EnqueuedUtc)] = row.EnqueuedUtc ?? now,
+            };
+            try
+            {
+                await store.Events.UpdateEntityAsync(claim, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && tries < 5)
+            {
+                // Changed since we read it (marked queued, claimed by a duplicate, or our own claim whose answer was lost).
+                row = await store.GetEventAsync(row.EndpointId, row.EventId, cancellationToken) ?? row;
+            }
+        }
     }
 
     private async Task<WebhookAttemptEntity> SendAsync(WebhookEndpointEntity endpoint, WebhookEventEntity row, int attemptNumber, CancellationToken cancellationToken)
@@ -263,6 +315,9 @@ public sealed partial class WebhookDeliveryProcessor(
     }
 
     private static string Describe(WebhookAttemptEntity attempt) => attempt.StatusCode > 0 ? $"HTTP {attempt.StatusCode}" : attempt.Error;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {EventId} attempt {Attempt}: message {MessageId} is a duplicate; dropped")]
+    private static partial void LogDuplicate(ILogger logger, string eventId, int attempt, string messageId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A webhook queue message is not a delivery; moved to the poison queue")]
     private static partial void LogMalformed(ILogger logger);

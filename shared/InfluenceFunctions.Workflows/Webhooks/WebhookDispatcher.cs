@@ -15,7 +15,7 @@ namespace InfluenceFunctions.Workflows.Webhooks;
 public sealed record DispatchWebhooksInput(NightlyRunSummary Summary);
 
 /// <summary>What the night's dispatch did, and the storage transactions it spent (the run record counts them).</summary>
-public sealed record DispatchWebhooksOutcome(int Endpoints, int EventsQueued, long StorageTransactions);
+public sealed record DispatchWebhooksOutcome(int Endpoints, int EventsQueued, long StorageTransactions, long StorageRetries);
 
 /// <summary>
 /// The nightly run's last step: writes recalculation.completed for each endpoint that wants it, then puts every
@@ -51,7 +51,7 @@ public sealed partial class WebhookDispatcher(WebhookStore store, WebhookOutbox 
             Interlocked.Add(ref queued, await outbox.EnqueuePendingAsync(endpoint.EndpointId, from, to, ct)));
         LogDispatched(logger, summary.Day, queued, endpoints.Count);
 
-        return new DispatchWebhooksOutcome(endpoints.Count, queued, spend.Count);
+        return new DispatchWebhooksOutcome(endpoints.Count, queued, spend.Count, spend.Retries);
     }
 
     /// <summary>

@@ -57,7 +57,7 @@ public sealed partial class WebhookQueuePoller(WebhookStore store, WebhookDelive
             }
             else
             {
-                await processor.ProcessAsync(message.MessageText, cancellationToken);
+                await processor.ProcessAsync(message.MessageText, message.MessageId, cancellationToken);
             }
 
             await store.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);

@@ -55,6 +55,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public string Url { get; private set; } = string.Empty;
 
+    /// <summary>Forgets everything received so far (the plan and secrets stay): for a second run of the same events.</summary>
+    public void Reset()
+    {
+        Requests.Clear();
+        Accepted.Clear();
+        AcceptedCount.Clear();
+        Interlocked.Exchange(ref Duplicates, 0);
+    }
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
