@@ -26,6 +26,10 @@ internal sealed class LocalEnvironment : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    public AzuriteProcess Azurite => azurite;
+
+    public string ConnectionString => azurite.ConnectionString;
+
     public InfluenceTables Tables => App.Services.GetRequiredService<InfluenceTables>();
 
     public StorageRequestCounter Counter => App.Services.GetRequiredService<StorageRequestCounter>();

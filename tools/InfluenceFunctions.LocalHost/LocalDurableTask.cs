@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 
 namespace InfluenceFunctions.LocalHost;
 
-/// <summary>Which engine runs the local host's orchestrations (ADR 0010).</summary>
+/// <summary>Which engine runs the local host's orchestrations (ADR 0016).</summary>
 public enum DurableBackend
 {
     /// <summary>DurableTask.AzureStorage over the same storage account (Azurite): what the Functions host runs in Azure.

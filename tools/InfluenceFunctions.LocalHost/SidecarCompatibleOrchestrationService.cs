@@ -6,7 +6,7 @@ namespace InfluenceFunctions.LocalHost;
 
 /// <summary>
 /// (From the durable probe, /work/probes/durable.) Adapts the Azure Storage backend to the gRPC sidecar's dispatcher. (1) Keeps each running activity's queue message
-/// hidden until the activity finishes. DurableTask.Core's own dispatcher
+/// (and each orchestration episode's control-queue messages) hidden until it finishes. DurableTask.Core's own dispatcher
 /// renews activity locks; the gRPC sidecar's does not, so without this an activity that outlives the work-item
 /// visibility timeout is fetched again, its completion fails with PopReceiptMismatch, and the message is never
 /// deleted (it runs again at every timeout and in every later process). (2) Makes sub-orchestration start messages
@@ -34,7 +34,7 @@ internal sealed class SidecarCompatibleOrchestrationService(IOrchestrationServic
         if (workItem is not null && renewActivityLocksEvery is { } renewEvery)
         {
             var stop = new CancellationTokenSource();
-            renewals[workItem.Id] = new Renewal(stop, RenewUntilStoppedAsync(workItem, renewEvery, stop.Token));
+            renewals[workItem.Id] = new Renewal(stop, RenewUntilStoppedAsync(() => inner.RenewTaskActivityWorkItemLockAsync(workItem), workItem.Id, renewEvery, renewAtOnce: false, stop.Token));
         }
 
         return workItem!;
@@ -101,7 +101,22 @@ internal sealed class SidecarCompatibleOrchestrationService(IOrchestrationServic
 
     public int GetDelayInSecondsAfterOnFetchException(Exception exception) => inner.GetDelayInSecondsAfterOnFetchException(exception);
 
-    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) => inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+    /// <summary>
+    /// The same renewal for an orchestration's control-queue messages, from the moment the work item is formed (its
+    /// messages may have waited in the backend's buffer since they were dequeued): under load an episode that outlived
+    /// the visibility timeout had its messages dequeued again and its completion failed with PopReceiptMismatch.
+    /// </summary>
+    public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        var workItem = await inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+        if (workItem is not null && renewActivityLocksEvery is { } renewEvery)
+        {
+            var stop = new CancellationTokenSource();
+            renewals[OrchestrationKey(workItem)] = new Renewal(stop, RenewUntilStoppedAsync(() => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem), workItem.InstanceId, renewEvery, renewAtOnce: true, stop.Token));
+        }
+
+        return workItem!;
+    }
 
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
 
@@ -133,7 +148,13 @@ internal sealed class SidecarCompatibleOrchestrationService(IOrchestrationServic
         ReplaceSubOrchestrationCreatedEvents(newOrchestrationRuntimeState.Events);
         ReplaceSubOrchestrationCreatedEvents(newOrchestrationRuntimeState.NewEvents);
 
-        return inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+        return CompleteAfterRenewalsAsync();
+
+        async Task CompleteAfterRenewalsAsync()
+        {
+            await StopRenewingAsync(OrchestrationKey(workItem)); // A renewal racing the deletes would change their pop receipts.
+            await inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+        }
     }
 
     private static void ReplaceSubOrchestrationCreatedEvents(IList<HistoryEvent> events)
@@ -157,18 +178,35 @@ internal sealed class SidecarCompatibleOrchestrationService(IOrchestrationServic
         }
     }
 
-    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
+    public async Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        await StopRenewingAsync(OrchestrationKey(workItem));
+        await inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
+    }
 
-    public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
+    public async Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        await StopRenewingAsync(OrchestrationKey(workItem));
+        await inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
+    }
 
-    private async Task RenewUntilStoppedAsync(TaskActivityWorkItem workItem, TimeSpan renewEvery, CancellationToken stop)
+    private static string OrchestrationKey(TaskOrchestrationWorkItem workItem) => "orchestration:" + workItem.InstanceId;
+
+    private async Task RenewUntilStoppedAsync(Func<Task> renew, string workItemId, TimeSpan renewEvery, bool renewAtOnce, CancellationToken stop)
     {
         try
         {
+            if (renewAtOnce)
+            {
+                await renew();
+            }
+
             while (true)
             {
                 await Task.Delay(renewEvery, stop);
-                await inner.RenewTaskActivityWorkItemLockAsync(workItem);
+                await renew();
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -179,7 +217,7 @@ internal sealed class SidecarCompatibleOrchestrationService(IOrchestrationServic
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            logger.LogWarning(e, "Could not renew the lock of activity work item {WorkItemId}", workItem.Id);
+            logger.LogWarning(e, "Could not renew the lock of work item {WorkItemId}", workItemId);
         }
     }
 

@@ -63,6 +63,9 @@ public sealed class RunRecordEntity : ITableEntity
 
     public double TransactionsPerUser { get; set; }
 
+    /// <summary>How long the completion step took (merging the shards' summaries, calibration, shadow report, leaderboards, the record).</summary>
+    public double CompletionSeconds { get; set; }
+
     /// <summary>The step that failed (<c>RunSteps</c>), when <see cref="RunStatus"/> is failed.</summary>
     public string? FailedStep { get; set; }
 

@@ -53,6 +53,7 @@ public sealed class NightlyRunService(
     {
         ArgumentNullException.ThrowIfNull(input);
         using var spend = StorageRequestCounter.BeginScope();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var merged = input.Totals.Summary;
         await WriteCalibrationAsync(models.Get(input.Plan.ModelVersion), input.Plan.Day, merged.CalibrationSample, cancellationToken);
         if (input.Plan.ShadowModelVersion is { } shadow)
@@ -81,7 +82,8 @@ public sealed class NightlyRunService(
             transactions,
             users == 0 ? 0 : (double)transactions / users,
             input.Plan.ShadowModelVersion,
-            retries);
+            retries,
+            clock.Elapsed.TotalSeconds);
         var record = new RunRecordEntity(input.Plan.Day)
         {
             RunId = input.Plan.RunId,
@@ -97,6 +99,7 @@ public sealed class NightlyRunService(
             StorageTransactions = summary.StorageTransactions,
             StorageRetries = summary.StorageRetries,
             TransactionsPerUser = summary.TransactionsPerUser,
+            CompletionSeconds = summary.CompletionSeconds,
         };
         await tables.Runs.UpsertEntityAsync(record, TableUpdateMode.Replace, cancellationToken);
         inputs.Clear();

@@ -88,7 +88,8 @@ public sealed record NightlyRunSummary(
     long StorageTransactions,
     double TransactionsPerUser,
     string? ShadowModelVersion,
-    long StorageRetries);
+    long StorageRetries,
+    double CompletionSeconds);
 
 /// <summary>The completed night and what its webhook dispatch spent, to add to the run record.</summary>
 public sealed record RecordDispatchInput(NightlyRunSummary Summary, long DispatchTransactions, long DispatchRetries);

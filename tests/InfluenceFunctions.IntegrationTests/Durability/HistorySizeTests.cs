@@ -1,3 +1,4 @@
+using InfluenceFunctions.LocalHost;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Workflows.Nightly;
 using InfluenceFunctions.Workflows.Runs;
@@ -31,7 +32,7 @@ public sealed class HistorySizeTests(AzuriteFixture azurite, ITestOutputHelper o
     }
 
     /// <summary>One night over <paramref name="users"/> lean users in 16 shards (through sub-orchestrations of 8), with a shadow model, on the Azure Storage backend.</summary>
-    private async Task<OrchestrationHistory.Size> NightHistoryAsync(int users)
+    private async Task<TaskHubHistory.Size> NightHistoryAsync(int users)
     {
         var settings = DurableBackendTests.OnAzureStorage(new Dictionary<string, string?>
         {
@@ -47,7 +48,7 @@ public sealed class HistorySizeTests(AzuriteFixture azurite, ITestOutputHelper o
         var summary = await host.RunNightAsync(Night);
         output.WriteLine($"{users:N0} users: seeded in {seeded.TotalSeconds:F1} s, night in {(clock.Elapsed - seeded).TotalSeconds:F1} s");
         Assert.Equal(users, summary.UsersScored);
-        return await OrchestrationHistory.MeasureAsync(azurite.ConnectionString, settings["LocalHost:Durable:TaskHub"]!, NightlyRunOrchestrator.InstanceIdFor(Night));
+        return await TaskHubHistory.MeasureAsync(azurite.ConnectionString, settings["LocalHost:Durable:TaskHub"]!, NightlyRunOrchestrator.InstanceIdFor(Night));
     }
 
     /// <summary>The live model under another version name: a shadow that scores like it (the report's content does not matter here).</summary>

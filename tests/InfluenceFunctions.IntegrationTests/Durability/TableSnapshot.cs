@@ -14,7 +14,7 @@ public static partial class TableSnapshot
     /// <summary>Columns that record how a run went, not what it computed.</summary>
     private static readonly Dictionary<string, HashSet<string>> RunColumns = new(StringComparer.Ordinal)
     {
-        ["runs"] = ["StartedUtc", "CompletedUtc", "DurationSeconds", "StorageTransactions", "StorageRetries", "TransactionsPerUser"],
+        ["runs"] = ["StartedUtc", "CompletedUtc", "DurationSeconds", "CompletionSeconds", "StorageTransactions", "StorageRetries", "TransactionsPerUser"],
         ["webhookevents"] = ["EnqueuedUtc", "NextAttemptUtc", "DeliveredUtc", "Attempts", "LastStatusCode", "LastError", "ClaimedBy", "ClaimedGeneration", "ClaimedAttempt", "State"],
     };
 

@@ -2,13 +2,14 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 
-namespace InfluenceFunctions.IntegrationTests.Durability;
+namespace InfluenceFunctions.LocalHost;
 
 /// <summary>
 /// What an orchestration (and its sub-orchestrations) keeps in an Azure Storage task hub: its history rows, its instance
-/// row (input, output, custom status) and any payload too large for a row (the task hub's large-message blobs).
+/// row (input, output, custom status) and any payload too large for a row (the task hub's large-message blobs). The
+/// history size test and bench-nightly measure a night with it.
 /// </summary>
-public static class OrchestrationHistory
+public static class TaskHubHistory
 {
     public sealed record Size(int Instances, int HistoryRows, long HistoryBytes, long InstanceBytes, long BlobBytes)
     {
