@@ -42,6 +42,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
         $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
+    /// <summary>util-linux's setsid: runs a program in a new session, in place (same process id) when the caller is not a group leader.</summary>
+    private const string Setsid = "/usr/bin/setsid";
+
     public static Task<AzuriteProcess> StartAsync(TextWriter? log, CancellationToken cancellationToken) => StartAsync(null, log, cancellationToken);
 
     /// <param name="location">A folder for Azurite's data, kept across restarts (created if missing); null for in memory.</param>
@@ -58,13 +61,21 @@ public sealed class AzuriteProcess : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
-            var start = new ProcessStartInfo(azurite)
+            // In a session of its own (setsid, where there is one): Ctrl+C in the terminal signals the whole foreground
+            // process group, and an Azurite gone before the host has stopped leaves the durable backend retrying it
+            // for ever. The host stops Azurite itself, last.
+            var start = new ProcessStartInfo(File.Exists(Setsid) ? Setsid : azurite)
             {
                 WorkingDirectory = root,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
+            if (start.FileName == Setsid)
+            {
+                start.ArgumentList.Add(azurite);
+            }
+
             if (location is null)
             {
                 start.ArgumentList.Add("--inMemoryPersistence");
