@@ -10,10 +10,10 @@ public static class LocalData
 {
     public const string FolderName = ".azurite";
 
-    /// <summary>The data folder, emptied first when <paramref name="clean"/>.</summary>
-    public static string Prepare(bool clean)
+    /// <summary>The data folder (<paramref name="configured"/>, <c>LocalHost:DataFolder</c>, or the default), emptied first when <paramref name="clean"/>.</summary>
+    public static string Prepare(string? configured, bool clean)
     {
-        var folder = Path.Combine(RepoRoot.Find(), FolderName);
+        var folder = string.IsNullOrEmpty(configured) ? Path.Combine(RepoRoot.Find(), FolderName) : Path.GetFullPath(configured);
         if (clean && Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);

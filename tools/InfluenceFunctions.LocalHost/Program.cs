@@ -32,7 +32,7 @@ try
             && string.IsNullOrEmpty(builder.Configuration[$"{StorageOptions.SectionName}:TableServiceUri"]))
         {
             Console.WriteLine("Starting Azurite (the storage emulator) on ports of its own...");
-            var data = LocalData.Prepare(options.Clean);
+            var data = LocalData.Prepare(builder.Configuration["LocalHost:DataFolder"], options.Clean);
             azurite = AzuriteProcess.StartAsync(data, Console.Out, CancellationToken.None).GetAwaiter().GetResult();
             builder.Configuration[$"{StorageOptions.SectionName}:ConnectionString"] = azurite.ConnectionString;
             Console.WriteLine($"Azurite: tables on 127.0.0.1:{azurite.TablePort}, queues on 127.0.0.1:{azurite.QueuePort}, data in {data} ({(options.Clean ? "started clean" : "kept across restarts; --clean starts over")})");

@@ -36,15 +36,24 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public static HostProcess Start(int port, IReadOnlyDictionary<string, string?> settings)
+    /// <param name="port">The host's HTTP port.</param>
+    /// <param name="settings">Configuration, passed as command-line settings.</param>
+    /// <param name="ownSession">In a session and process group of its own (setsid), as a terminal runs it: then
+    /// <see cref="InterruptGroupAsync"/> is Ctrl+C.</param>
+    public static HostProcess Start(int port, IReadOnlyDictionary<string, string?> settings, bool ownSession = false)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(ownSession ? "setsid" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (ownSession)
+        {
+            start.ArgumentList.Add("dotnet"); // setsid runs it in place: the same process id, now its group's leader.
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "InfluenceFunctions.LocalHost.dll"));
         start.ArgumentList.Add("--no-demo");
         start.ArgumentList.Add("--port");
@@ -92,6 +101,26 @@ internal sealed class HostProcess : IAsyncDisposable
 
             Assert.True(DateTime.UtcNow < deadline, $"the local host did not start in {timeout}:\n{Log}");
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Ctrl+C in a terminal: SIGINT to every process of the host's group. True when the host exited within <paramref name="timeout"/>.</summary>
+    public async Task<bool> InterruptGroupAsync(TimeSpan timeout)
+    {
+        using (var interrupt = Process.Start("kill", ["-INT", "--", "-" + process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
