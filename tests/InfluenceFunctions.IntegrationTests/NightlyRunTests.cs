@@ -111,18 +111,18 @@ public sealed partial class NightlyRunTests(AzuriteFixture azurite)
         var seen = new List<RunProgress>();
         try
         {
-            await PollProgressAsync(host, instanceId, seen, until: p => p is { Phase: "scoring", ShardsDone: > 0 }, TimeSpan.FromMinutes(2));
+            await PollProgressAsync(host, instanceId, seen, until: p => p is { Phase: RunPhase.Scoring, ShardsDone: > 0 }, TimeSpan.FromMinutes(2));
             var paused = seen[^1];
-            Assert.Equal(new RunProgress("scoring", 1, 8, usersInShard[gate.FirstShard!.Value], 0), paused);
+            Assert.Equal(new RunProgress(RunPhase.Scoring, 1, 8, usersInShard[gate.FirstShard!.Value], 0), paused);
         }
         finally
         {
             gate.Release(); // Never leave shard activities blocked behind a failed assertion.
         }
 
-        await PollProgressAsync(host, instanceId, seen, until: p => p.Phase == "completed", TimeSpan.FromMinutes(2));
-        Assert.Equal(new RunProgress("completed", 8, 8, 40, 0), seen[^1]);
-        Assert.Contains(seen, p => p is { Phase: "scoring", ShardsDone: > 0 and < 8 }); // Seen on the way, not just at the end.
+        await PollProgressAsync(host, instanceId, seen, until: p => p.Phase == RunPhase.Completed, TimeSpan.FromMinutes(2));
+        Assert.Equal(new RunProgress(RunPhase.Completed, 8, 8, 40, 0), seen[^1]);
+        Assert.Contains(seen, p => p is { Phase: RunPhase.Scoring, ShardsDone: > 0 and < 8 }); // Seen on the way, not just at the end.
         for (var i = 1; i < seen.Count; i++)
         {
             Assert.True(seen[i].ShardsDone >= seen[i - 1].ShardsDone && seen[i].UsersScored >= seen[i - 1].UsersScored, "progress never goes back");

@@ -66,7 +66,7 @@ public sealed class RunRecordEntity : ITableEntity
     /// <summary>How long the completion step took (merging the shards' summaries, calibration, shadow report, leaderboards, the record).</summary>
     public double CompletionSeconds { get; set; }
 
-    /// <summary>The step that failed (<c>RunSteps</c>), when <see cref="RunStatus"/> is failed.</summary>
+    /// <summary>The step that failed (<c>RunStep</c>, in its stored spelling), when <see cref="RunStatus"/> is failed.</summary>
     public string? FailedStep { get; set; }
 
     /// <summary>Why it failed: the failed task's message (a shard's names the shard), at most <see cref="MaxReasonLength"/> characters.</summary>

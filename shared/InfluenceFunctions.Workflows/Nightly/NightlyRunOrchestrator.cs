@@ -21,19 +21,19 @@ public sealed class NightlyRunOrchestrator : TaskOrchestrator<NightlyRunInput, N
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var step = RunSteps.Plan;
-        var progress = new RunProgress(RunSteps.Plan, 0, 0, 0, 0);
+        var step = RunStep.Plan;
+        var progress = new RunProgress(RunPhase.Plan, 0, 0, 0, 0);
         try
         {
             var started = context.CurrentUtcDateTime;
             var plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRunActivity), input, DurableRetry.Options);
-            step = RunSteps.Score;
-            progress = new RunProgress("scoring", 0, plan.ShardCount, 0, 0);
+            step = RunStep.Score;
+            progress = new RunProgress(RunPhase.Scoring, 0, plan.ShardCount, 0, 0);
             context.SetCustomStatus(progress);
             var totals = await ScoreShardsAsync(context, plan, p => context.SetCustomStatus(progress = p));
 
-            step = RunSteps.Complete;
-            progress = new RunProgress("completing", plan.ShardCount, plan.ShardCount, totals.UsersScored, totals.UsersUnscored);
+            step = RunStep.Complete;
+            progress = new RunProgress(RunPhase.Completing, plan.ShardCount, plan.ShardCount, totals.UsersScored, totals.UsersUnscored);
             context.SetCustomStatus(progress);
             var summary = await context.CallActivityAsync<NightlyRunSummary>(
                 nameof(CompleteRunActivity),
@@ -41,11 +41,11 @@ public sealed class NightlyRunOrchestrator : TaskOrchestrator<NightlyRunInput, N
                 DurableRetry.Options);
 
             // Webhooks last: partners hear of the night only once its scores are all written and recorded.
-            step = RunSteps.Dispatch;
+            step = RunStep.Dispatch;
             var dispatch = await context.CallActivityAsync<DispatchWebhooksOutcome>(nameof(DispatchWebhooksActivity), new DispatchWebhooksInput(summary), DurableRetry.Options);
-            step = RunSteps.RecordDispatch;
+            step = RunStep.RecordDispatch;
             summary = await context.CallActivityAsync<NightlyRunSummary>(nameof(RecordDispatchActivity), new RecordDispatchInput(summary, dispatch.StorageTransactions, dispatch.StorageRetries), DurableRetry.Options);
-            context.SetCustomStatus(progress with { Phase = "completed" });
+            context.SetCustomStatus(progress with { Phase = RunPhase.Completed });
             return summary;
         }
         catch (Exception e) when (e is TaskFailedException or ShardFailedException)
@@ -53,7 +53,7 @@ public sealed class NightlyRunOrchestrator : TaskOrchestrator<NightlyRunInput, N
             // Recorded through the record's one writer, then failed as before: the instance shows Failed and the
             // record says why. If even the record cannot be written, the instance's own failure still says why.
             var reason = e is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : e.Message;
-            context.SetCustomStatus(progress with { Phase = "failed" });
+            context.SetCustomStatus(progress with { Phase = RunPhase.Failed });
             try
             {
                 await context.CallActivityAsync<bool>(nameof(RecordRunFailureActivity), new RunFailure(input.Day, InstanceIdFor(input.Day), step, reason), DurableRetry.Options);
@@ -110,7 +110,7 @@ public sealed class NightlyRunOrchestrator : TaskOrchestrator<NightlyRunInput, N
             }
 
             shardsDone += count;
-            report(new RunProgress("scoring", shardsDone, plan.ShardCount, done.Sum(o => o.UsersScored), done.Sum(o => o.UsersUnscored)));
+            report(new RunProgress(RunPhase.Scoring, shardsDone, plan.ShardCount, done.Sum(o => o.UsersScored), done.Sum(o => o.UsersUnscored)));
         }
 
         if (firstFailure is not null)

@@ -137,7 +137,7 @@ public sealed class NightlyRunService(
         {
             [nameof(RunRecordEntity.RunId)] = input.RunId,
             [nameof(RunRecordEntity.Status)] = StoredNames.Of(RunStatus.Failed),
-            [nameof(RunRecordEntity.FailedStep)] = input.Step,
+            [nameof(RunRecordEntity.FailedStep)] = StoredNames.Of(input.Step),
             [nameof(RunRecordEntity.FailureReason)] = input.Reason.Length <= RunRecordEntity.MaxReasonLength ? input.Reason : input.Reason[..RunRecordEntity.MaxReasonLength],
             [nameof(RunRecordEntity.FailedUtc)] = DateTimeOffset.UtcNow,
         };

@@ -1,3 +1,4 @@
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.Scoring;
 
 namespace InfluenceFunctions.Workflows.Runs;
@@ -71,7 +72,18 @@ public sealed record ShardSummary(double[] CalibrationSample, double[] ShadowCal
 }
 
 /// <summary>Progress shown as the orchestration's custom status.</summary>
-public sealed record RunProgress(string Phase, int ShardsDone, int ShardsTotal, int UsersScored, int UsersUnscored);
+public sealed record RunProgress(RunPhase Phase, int ShardsDone, int ShardsTotal, int UsersScored, int UsersUnscored);
+
+/// <summary>Where a night is, as its progress says it ("plan", "scoring", ... in JSON).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<RunPhase>))]
+public enum RunPhase
+{
+    Plan,
+    Scoring,
+    Completing,
+    Completed,
+    Failed,
+}
 
 public sealed record CompleteRunInput(RunPlan Plan, DateTime StartedUtc, DateTime CompletedUtc, ShardOutcome Totals);
 
@@ -94,15 +106,16 @@ public sealed record NightlyRunSummary(
 /// <summary>The completed night and what its webhook dispatch spent, to add to the run record.</summary>
 public sealed record RecordDispatchInput(NightlyRunSummary Summary, long DispatchTransactions, long DispatchRetries);
 
-/// <summary>The steps of a night, as a failed run record names the one that failed.</summary>
-public static class RunSteps
+/// <summary>The steps of a night, as a failed run record names the one that failed (stored as "plan", ... "record-dispatch").</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<RunStep>))]
+public enum RunStep
 {
-    public const string Plan = "plan";
-    public const string Score = "score";
-    public const string Complete = "complete";
-    public const string Dispatch = "dispatch";
-    public const string RecordDispatch = "record-dispatch";
+    Plan,
+    Score,
+    Complete,
+    Dispatch,
+    RecordDispatch,
 }
 
 /// <summary>A night that failed for good: the step and why (the failed task's message; a shard's names the shard).</summary>
-public sealed record RunFailure(DateOnly Day, string RunId, string Step, string Reason);
+public sealed record RunFailure(DateOnly Day, string RunId, RunStep Step, string Reason);

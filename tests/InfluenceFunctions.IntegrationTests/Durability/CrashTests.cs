@@ -36,7 +36,7 @@ public sealed class CrashTests(AzuriteFixture azurite, ITestOutputHelper output)
                 Assert.Equal(System.Net.HttpStatusCode.Accepted, start.StatusCode);
             }
 
-            atKill = await WaitForProgressAsync(first, p => p is { Phase: "scoring", ShardsDone: >= 16 }, TimeSpan.FromMinutes(2));
+            atKill = await WaitForProgressAsync(first, p => p is { Phase: RunPhase.Scoring, ShardsDone: >= 16 }, TimeSpan.FromMinutes(2));
             await first.KillAsync();
         }
 

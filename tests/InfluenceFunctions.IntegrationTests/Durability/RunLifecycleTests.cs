@@ -1,9 +1,10 @@
 using System.Net;
-using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Core;
+using InfluenceFunctions.Domain;
 using InfluenceFunctions.IntegrationTests.Webhooks;
-using InfluenceFunctions.Storage;
 using InfluenceFunctions.Storage.Runs;
+using InfluenceFunctions.Storage;
 using InfluenceFunctions.Workflows.Nightly;
 using InfluenceFunctions.Workflows.People;
 using InfluenceFunctions.Workflows.Runs;
@@ -18,17 +19,17 @@ public sealed class RunLifecycleTests(AzuriteFixture azurite)
 {
     private static readonly DateOnly Night = NightScenario.Night;
 
-    public static TheoryData<string> FailurePoints => new() { RunSteps.Score, RunSteps.Dispatch };
+    public static TheoryData<RunStep> FailurePoints => new() { RunStep.Score, RunStep.Dispatch };
 
     [Theory]
     [MemberData(nameof(FailurePoints))]
-    public async Task ShouldRecordTheFailedStepAndReasonThenReRunTheNightToTheRowsOfACleanRunSendingEachEventOnce(string failedStep)
+    public async Task ShouldRecordTheFailedStepAndReasonThenReRunTheNightToTheRowsOfACleanRunSendingEachEventOnce(RunStep failedStep)
     {
         var scenario = await NightScenario.StartAsync(azurite);
         var prefix = await scenario.CopyAsync();
         var queue = $"/{prefix}-webhooks/messages";
         InjectedFailure? failure = null;
-        failure = failedStep == RunSteps.Score
+        failure = failedStep == RunStep.Score
             // The score step's last write in shard 0003: its population row (the shard's scores are written by then).
             ? new InjectedFailure { Fails = m => m.Request.Method != RequestMethod.Get && InjectedFailure.Path(m).Contains($"population(PartitionKey='{SmallPopulation.Day(Night).Replace("-", "", StringComparison.Ordinal)}',RowKey='0003')", StringComparison.Ordinal) }
             // The dispatch step fails at a queue message once four are on the queue, before any row is marked queued. Deliveries wait until the re-run has queued everything again, so both copies of
@@ -41,7 +42,7 @@ public sealed class RunLifecycleTests(AzuriteFixture azurite)
             };
         // The shard failure runs on the Azure Storage backend: the other shards are still running when one fails, and the
         // re-run starts right after (the orchestration must not fail while its activities are in flight).
-        var settings = failedStep == RunSteps.Score ? DurableBackendTests.OnAzureStorage(NightScenario.Settings(prefix)) : NightScenario.Settings(prefix);
+        var settings = failedStep == RunStep.Score ? DurableBackendTests.OnAzureStorage(NightScenario.Settings(prefix)) : NightScenario.Settings(prefix);
         await using var host = await TestHost.StartAsync(azurite, NightScenario.Now, settings, services => services.AddSingleton<HttpPipelinePolicy>(failure));
         try
         {
@@ -51,10 +52,10 @@ public sealed class RunLifecycleTests(AzuriteFixture azurite)
 
             var record = (await host.GetJsonAsync($"/api/v1/manage/runs/{SmallPopulation.Day(Night)}?code={TestHost.AdminKey}")).GetProperty("record");
             Assert.Equal("failed", record.GetProperty("status").GetString());
-            Assert.Equal(failedStep, record.GetProperty("failedStep").GetString());
+            Assert.Equal(StoredNames.Of(failedStep), record.GetProperty("failedStep").GetString());
             var reason = record.GetProperty("failureReason").GetString()!;
             Assert.Contains("Injected failure", reason, StringComparison.Ordinal);
-            if (failedStep == RunSteps.Score)
+            if (failedStep == RunStep.Score)
             {
                 Assert.StartsWith("Shard 0003: ", reason, StringComparison.Ordinal);
             }
@@ -71,7 +72,7 @@ public sealed class RunLifecycleTests(AzuriteFixture azurite)
 
         await WebhookDelivery.WaitUntilSettledAsync(host, [scenario.EndpointId], TimeSpan.FromMinutes(1));
         await scenario.AssertSameAsReferenceAsync(prefix, "tables after a failed night and its re-run");
-        if (failedStep == RunSteps.Dispatch)
+        if (failedStep == RunStep.Dispatch)
         {
             Assert.True(failure.Counted > scenario.Reference.Delivered.Count, $"{failure.Counted} messages for {scenario.Reference.Delivered.Count} events: the failed dispatch's messages were queued again");
         }
@@ -125,11 +126,11 @@ public sealed class RunLifecycleTests(AzuriteFixture azurite)
         Assert.True(await InProgressAsync());
 
         // A failed night never holds them back, however fresh.
-        await service.RecordFailureAsync(new RunFailure(Night, NightlyRunOrchestrator.InstanceIdFor(Night), RunSteps.Score, "test"), CancellationToken.None);
+        await service.RecordFailureAsync(new RunFailure(Night, NightlyRunOrchestrator.InstanceIdFor(Night), RunStep.Score, "test"), CancellationToken.None);
         Assert.False(await InProgressAsync());
         var record = await runs.GetAsync(Night, CancellationToken.None);
         Assert.Equal(RunStatus.Failed, record!.RunStatus);
-        Assert.Equal(RunSteps.Score, record.FailedStep);
+        Assert.Equal("score", record.FailedStep);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
