@@ -49,6 +49,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentBag<string> BadSignatures { get; } = [];
 
+    /// <summary>
+    /// Runs when a request's signature fails, before the 401 goes back: a test that changes the receiver in answer to a
+    /// refusal does it here, so the sender's next attempt meets the change however slowly the test's own thread runs.
+    /// </summary>
+    public Action<string>? OnBadSignature { get; set; }
+
     public ConcurrentBag<string> SignatureHeaders { get; } = [];
 
     public int Duplicates;
@@ -120,6 +126,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         if (!Verify(id, timestamp, body, signatures))
         {
             BadSignatures.Add(id);
+            OnBadSignature?.Invoke(id);
             context.Response.StatusCode = 401;
             return;
         }
