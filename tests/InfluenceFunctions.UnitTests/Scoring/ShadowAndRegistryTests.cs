@@ -45,6 +45,9 @@ public class ShadowAndRegistryTests
         Assert.Equal(((98 * 2) + 1 + 0 + 30 - 30) / 102.0, report.MeanChange, 9);
         Assert.Equal(((98 * 2) + 1 + 0 + 30 + 30) / 102.0, report.MeanAbsoluteChange, 9);
         Assert.Equal(30, report.P99AbsoluteChange);
+        Assert.Equal(2, report.MedianChange);
+        Assert.Equal(2, report.MedianAbsoluteChange);
+        Assert.Equal(2 / 102.0, report.ShareMovingMoreThanSmallMove, 9); // the jumper and the faller
 
         Assert.Equal(3, report.BiggestMovers.Count);
         Assert.Equal(["faller", "jumper"], report.BiggestMovers.Take(2).Select(m => m.UserId).Order());
