@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using InfluenceFunctions.Api.Profile;
 using InfluenceFunctions.Seeding;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -85,7 +87,9 @@ public sealed partial class DemoPageTests(DemoSite site, ITestOutputHelper outpu
     private async Task<(string UserId, JsonElement Profile)> MostEventfulListedPersonAsync()
     {
         var candidates = new List<(string UserId, JsonElement Profile, int Points)>();
-        foreach (var userId in Enumerable.Range(0, DemoActivity.FirstPeople.Count).Select(DemoPopulation.UserId))
+        var listed = (await site.Http.GetFromJsonAsync<JsonElement>(SignInConfigHandler.DevelopmentUsersRoute)).GetProperty("users")
+            .EnumerateArray().Select(u => u.GetProperty("userId").GetString()!).ToHashSet(StringComparer.Ordinal);
+        foreach (var userId in Enumerable.Range(0, DemoActivity.FirstPeople.Count).Select(DemoPopulation.UserId).Where(listed.Contains))
         {
             var profile = await site.ProfileOfAsync(userId);
             var score = profile.GetProperty("score");

@@ -34,8 +34,11 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
     /// </summary>
     public IReadOnlyList<double> Trends { get; init; } = [];
 
-    /// <summary>The demo's trends for the first twelve people: most rise, some fall, one holds.</summary>
-    public static IReadOnlyList<double> FirstPeopleTrends { get; } = [3.0, -0.6, 4.0, 2.0, -0.7, 2.5, 1.5, 3.5, -0.5, 2.5, 2.0, 0];
+    /// <summary>
+    /// The demo's trends for the first twelve people: most rise, some fall, one holds. Steep enough that model v2, which
+    /// measures signals on a log scale and holds a score within its band, moves them most nights (v1's trends were a third).
+    /// </summary>
+    public static IReadOnlyList<double> FirstPeopleTrends { get; } = [9.0, -0.85, 12.0, 6.0, -0.9, 7.5, 4.5, 10.5, -0.8, 7.5, 6.0, 0];
 
     /// <summary>What was seeded; <see cref="Networks"/> holds each person's connected networks, by index.</summary>
     public sealed record SeedResult(int Users, long SignalRows, long EngagementEntries, long StorageTransactions, IReadOnlyList<IReadOnlyList<string>> Networks);
