@@ -175,7 +175,10 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
         }
     }
 
-    /// <summary>1 before the first window ends; then a steady ramp to 1 + the person's trend on the last day.</summary>
+    /// <summary>
+    /// 1 before the first window ends; then a ramp, steepest at the end, to 1 + the person's trend on the last day (the
+    /// 90-day window dilutes a change, so a steady ramp stalls the score in the last nights of the demo).
+    /// </summary>
     private double Momentum(int index, int day, int first, int last)
     {
         var rampFrom = first + ScoringWindow.Days - 1;
@@ -184,7 +187,8 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
             return 1;
         }
 
-        return Math.Max(0.05, 1 + (Trends[index] * (day - rampFrom) / (double)(last - rampFrom)));
+        var progress = (day - rampFrom) / (double)(last - rampFrom);
+        return Math.Max(0.05, 1 + (Trends[index] * progress * progress));
     }
 
     private static float Poisson(Random random, double mean)
