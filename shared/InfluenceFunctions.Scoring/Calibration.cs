@@ -222,16 +222,40 @@ public sealed class Calibration
     /// Knots for <paramref name="shape"/> from a population known by a uniform sample and its exact largest values
     /// (see <see cref="TailQuantiles"/>); the bounded form the nightly run's shards hand on.
     /// </summary>
-    internal static double[] KnotsOf(ReadOnlySpan<double> uniformSorted, ReadOnlySpan<double> topDescending, long population, CalibrationShape shape)
+    internal static double[] KnotsOf(ReadOnlySpan<double> uniformSorted, ReadOnlySpan<double> topDescending, long population, CalibrationShape shape) =>
+        KnotsOf(uniformSorted, topDescending, population, shape.PercentileWhereScoreStarts);
+
+    /// <summary>Knots that put the population on any target: score s starts at <paramref name="percentileWhereScoreStarts"/>(s).</summary>
+    internal static double[] KnotsOf(ReadOnlySpan<double> uniformSorted, ReadOnlySpan<double> topDescending, long population, Func<int, double> percentileWhereScoreStarts)
     {
         var result = new double[Points];
         for (var s = 1; s <= Points; s++)
         {
-            result[s - 1] = TailQuantiles.Quantile(uniformSorted, topDescending, population, shape.PercentileWhereScoreStarts(s));
+            result[s - 1] = TailQuantiles.Quantile(uniformSorted, topDescending, population, percentileWhereScoreStarts(s));
             if (s > 1 && result[s - 1] < result[s - 2])
             {
                 result[s - 1] = result[s - 2];
             }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Where each score starts in a distribution of scores people hold now (Histogram[s - 1] hold score s): element
+    /// s - 1 is the share holding less than s. A calibration fitted to these percentiles gives a new model's raw index
+    /// the live scores' distribution, so a switch changes people's order, not the scale (see ADR 0019).
+    /// </summary>
+    public static double[] PercentilesMatching(IReadOnlyList<long> histogram)
+    {
+        ArgumentNullException.ThrowIfNull(histogram);
+        var total = histogram.Sum();
+        var result = new double[Points];
+        long below = 0;
+        for (var s = 1; s <= Points; s++)
+        {
+            result[s - 1] = total == 0 ? 0 : (double)below / total;
+            below += s - 1 < histogram.Count ? histogram[s - 1] : 0;
         }
 
         return result;

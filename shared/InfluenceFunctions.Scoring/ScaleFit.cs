@@ -13,10 +13,15 @@ public static class ScaleFit
     public const int MinimumSample = 50;
 
     /// <summary>The nightly update: the summary blended into <paramref name="previous"/> with <see cref="Calibration.TrailingWeight"/>.</summary>
-    public static Calibration Trailing(Calibration previous, ScaleSummary summary)
+    /// <param name="matchPercentiles">
+    /// Where each score starts (<see cref="Calibration.PercentilesMatching"/> of the live model's scores) while v2 runs in
+    /// shadow: its knots then follow the live distribution, so at the switch people move by their change of order only;
+    /// null (v2 live) fits the knots to the calibration's shape, to which the trailing blend then moves them night by night.
+    /// </param>
+    public static Calibration Trailing(Calibration previous, ScaleSummary summary, IReadOnlyList<double>? matchPercentiles = null)
     {
         ArgumentNullException.ThrowIfNull(previous);
-        return Blend(previous, summary, Calibration.TrailingWeight(previous.SampleNights));
+        return Blend(previous, summary, Calibration.TrailingWeight(previous.SampleNights), matchPercentiles);
     }
 
     /// <summary>Scales and knots fitted to this summary alone (the offline scorer's own population).</summary>
@@ -26,8 +31,13 @@ public static class ScaleFit
         return Blend(start, summary, 1);
     }
 
-    public static Calibration Blend(Calibration previous, ScaleSummary summary, double weight)
+    public static Calibration Blend(Calibration previous, ScaleSummary summary, double weight, IReadOnlyList<double>? matchPercentiles = null)
     {
+        if (matchPercentiles is not null && matchPercentiles.Count != Calibration.Points)
+        {
+            throw new ArgumentException($"One percentile per score ({Calibration.Points}).", nameof(matchPercentiles));
+        }
+
         ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(summary);
         if (!(weight is >= 0 and <= 1))
@@ -139,8 +149,12 @@ public static class ScaleFit
         var scales = new NetworkScales(entries, graph);
         var raws = uniform.Select(u => RawOf(u, scales)).Where(double.IsFinite).Order().ToArray();
         var topRaws = summary.TopByRaw.Select(u => RawOf(u, scales)).Where(double.IsFinite).OrderDescending().ToArray();
-        var knots = Calibration.KnotsOf(raws, topRaws, summary.Users, previous.Shape);
-        return Calibration.BlendKnots(previous, knots, weight, scales);
+        var knots = matchPercentiles is null
+            ? Calibration.KnotsOf(raws, topRaws, summary.Users, previous.Shape)
+            : Calibration.KnotsOf(raws, topRaws, summary.Users, s => matchPercentiles[s - 1]);
+        // Matched knots follow tonight's live distribution whole: they are not served until the switch, and then they are
+        // where people are (the trailing blend takes them to the shape from there).
+        return Calibration.BlendKnots(previous, knots, matchPercentiles is null ? weight : 1, scales);
     }
 
     /// <summary>A sampled user's raw index under <paramref name="scales"/>.</summary>

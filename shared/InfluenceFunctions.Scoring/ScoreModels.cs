@@ -10,7 +10,7 @@ namespace InfluenceFunctions.Scoring;
 public sealed class ScoreModels
 {
     /// <summary>The live version when nothing is configured.</summary>
-    public const string DefaultLiveVersion = "v1";
+    public const string DefaultLiveVersion = "v2";
 
     private readonly Dictionary<string, IScoreModel> byVersion;
 

@@ -12,9 +12,14 @@ public sealed record ScoreDistribution(
 public sealed record ShadowMover(string UserId, int LiveScore, int ShadowScore, int Change);
 
 /// <summary>
-/// Live against shadow before a switch: both distributions, the mean and mean absolute change over users
-/// scored by both, the biggest movers, and how many users changed status.
+/// Live against shadow before a switch: both distributions, the mean, median and mean absolute change over users
+/// scored by both, the share of them that would move more than <see cref="SmallMove"/> points, the biggest movers, and
+/// how many users changed status. At a switch the median user should move at most <see cref="SmallMove"/> points
+/// (issue 12, requirement 7); whoever moves more sees the move "the score model changed from {live} to {shadow}".
 /// </summary>
+/// <param name="MedianChange">The median of shadow - live (nearest rank, over users scored by both).</param>
+/// <param name="MedianAbsoluteChange">The median of |shadow - live|: how far the median user moves.</param>
+/// <param name="ShareMovingMoreThanSmallMove">The share of users scored by both whose score moves more than <see cref="SmallMove"/> points.</param>
 public sealed record ShadowDiffReport(
     string LiveVersion,
     string ShadowVersion,
@@ -27,8 +32,14 @@ public sealed record ShadowDiffReport(
     int P99AbsoluteChange,
     IReadOnlyList<ShadowMover> BiggestMovers,
     int BecameScored,
-    int BecameUnscored)
+    int BecameUnscored,
+    int MedianChange = 0,
+    int MedianAbsoluteChange = 0,
+    double ShareMovingMoreThanSmallMove = 0)
 {
+    /// <summary>A move of at most this many points at a switch counts as small (requirement 7: the median user's).</summary>
+    public const int SmallMove = 3;
+
     /// <summary>Builds the report in one pass; memory is constant apart from the <paramref name="topMovers"/> kept.</summary>
     public static ShadowDiffReport Build(IEnumerable<ShadowPair> pairs, int topMovers = 20)
     {
@@ -50,6 +61,7 @@ public sealed record ScoreCounts(long[] Histogram, int Unscored, long Sum);
 /// What a <see cref="ShadowDiffBuilder"/> has seen, in a size that does not depend on the number of users (histograms
 /// over the 100 score points and the top movers), so each shard of a night hands on its own and the night merges them
 /// (<see cref="ShadowDiffBuilder.Add(ShadowDiffSummary)"/>) into the same report one builder over every user would make.
+/// <see cref="Changes"/>[c + 99] counts users whose score changed by c (-99..99); null in a summary from before it existed.
 /// </summary>
 public sealed record ShadowDiffSummary(
     string LiveVersion,
@@ -64,7 +76,8 @@ public sealed record ShadowDiffSummary(
     int BecameScored,
     int BecameUnscored,
     int TopMovers,
-    IReadOnlyList<ShadowMover> Movers);
+    IReadOnlyList<ShadowMover> Movers,
+    long[]? Changes = null);
 
 /// <summary>Streaming form of <see cref="ShadowDiffReport.Build"/>, for runs that see users in batches.</summary>
 public sealed class ShadowDiffBuilder
@@ -73,6 +86,7 @@ public sealed class ShadowDiffBuilder
     private readonly Histogram live = new();
     private readonly Histogram shadow = new();
     private readonly long[] absoluteChanges = new long[Calibration.Points];
+    private readonly long[] changes = new long[(2 * Calibration.Points) - 1];
     private readonly PriorityQueue<ShadowMover, (int Size, string UserId)> movers = new(Comparer<(int Size, string UserId)>.Create(Compare));
     private string? liveVersion;
     private string? shadowVersion;
@@ -107,6 +121,7 @@ public sealed class ShadowDiffBuilder
                 changeSum += change;
                 absoluteChangeSum += Math.Abs(change);
                 absoluteChanges[Math.Min(Math.Abs(change), Calibration.Points - 1)]++;
+                changes[Math.Clamp(change, 1 - Calibration.Points, Calibration.Points - 1) + Calibration.Points - 1]++;
                 Consider(new ShadowMover(userId, before, after, change));
                 break;
             case (null, int):
@@ -132,7 +147,8 @@ public sealed class ShadowDiffBuilder
         becameScored,
         becameUnscored,
         topMovers,
-        SortedMovers());
+        SortedMovers(),
+        (long[])changes.Clone());
 
     /// <summary>Adds what another builder saw (another shard's users): the report is then the one over both sets of users.</summary>
     public void Add(ShadowDiffSummary summary)
@@ -156,6 +172,11 @@ public sealed class ShadowDiffBuilder
             absoluteChanges[i] += summary.AbsoluteChanges[i];
         }
 
+        for (var i = 0; summary.Changes is not null && i < changes.Length && i < summary.Changes.Length; i++)
+        {
+            changes[i] += summary.Changes[i];
+        }
+
         becameScored += summary.BecameScored;
         becameUnscored += summary.BecameUnscored;
         foreach (var mover in summary.Movers)
@@ -176,7 +197,10 @@ public sealed class ShadowDiffBuilder
         both > 0 ? Histogram.NearestRank(absoluteChanges, both, 0.99) : 0,
         SortedMovers(),
         becameScored,
-        becameUnscored);
+        becameUnscored,
+        both > 0 ? Histogram.NearestRank(changes, both, 0.50) - (Calibration.Points - 1) : 0,
+        both > 0 ? Histogram.NearestRank(absoluteChanges, both, 0.50) : 0,
+        both > 0 ? (double)absoluteChanges.Skip(ShadowDiffReport.SmallMove + 1).Sum() / both : 0);
 
     private void Consider(ShadowMover mover)
     {

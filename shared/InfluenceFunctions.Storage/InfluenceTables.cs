@@ -30,8 +30,13 @@ public sealed class InfluenceTables(StorageClientFactory factory)
     public TableClient Population { get; } = factory.Table("population");
 
     /// <summary>PK = model version, RK = day, newest first (<see cref="DayKeys.NewestFirst"/>). The calibration
-    /// produced by that night; a night uses the newest one from before its own day, so a re-run is identical.</summary>
+    /// produced by that night (<see cref="Runs.CalibrationRows"/>: knots in Knots, v2's network scales gzipped in Scales0..);
+    /// a night uses the newest one from before its own day, so a re-run is identical.</summary>
     public TableClient Calibration { get; } = factory.Table("calibration");
+
+    /// <summary>PK = "{model version}|{yyyyMMdd}", RK = shard. What each shard's pass saw of model v2's population
+    /// (<see cref="Runs.ScaleSummaryRows"/>): the night's completion merges the partition to refit the network scales.</summary>
+    public TableClient ScaleSummaries { get; } = factory.Table("scalesummaries");
 
     /// <summary>PK = "nightly", RK = day (yyyyMMdd). One record per night: status, counts, duration, transactions.</summary>
     public TableClient Runs { get; } = factory.Table("runs");
@@ -59,7 +64,7 @@ public sealed class InfluenceTables(StorageClientFactory factory)
     /// and their connections; when it is done only the token and times stay, so the row no longer names anyone.</summary>
     public TableClient Erasures { get; } = factory.Table("erasures");
 
-    public IEnumerable<TableClient> All => [Signals, Scores, ShadowScores, ShadowReports, Population, Calibration, Runs, IngestBatches, Topics, TopicNights, Leaders, Connections, Erasures];
+    public IEnumerable<TableClient> All => [Signals, Scores, ShadowScores, ShadowReports, Population, Calibration, ScaleSummaries, Runs, IngestBatches, Topics, TopicNights, Leaders, Connections, Erasures];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
     {

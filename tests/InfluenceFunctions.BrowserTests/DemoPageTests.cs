@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using InfluenceFunctions.Api.Profile;
 using InfluenceFunctions.Seeding;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -80,24 +82,30 @@ public sealed partial class DemoPageTests(DemoSite site, ITestOutputHelper outpu
 
     /// <summary>
     /// Of the people the sign-in lists, the one whose page has the most to show: moves, milestones, a month's change,
-    /// +K received (first by id among equals). The demo is seeded the same way every time.
+    /// +K received, a topic whose meaning context settled (first by id among equals). The demo is seeded the same way every time.
     /// </summary>
     private async Task<(string UserId, JsonElement Profile)> MostEventfulListedPersonAsync()
     {
-        var candidates = new List<(string UserId, JsonElement Profile, int Points)>();
-        foreach (var userId in Enumerable.Range(0, DemoActivity.FirstPeople.Count).Select(DemoPopulation.UserId))
+        var candidates = new List<(string UserId, JsonElement Profile, int Points, string Has)>();
+        var listed = (await site.Http.GetFromJsonAsync<JsonElement>(SignInConfigHandler.DevelopmentUsersRoute)).GetProperty("users")
+            .EnumerateArray().Select(u => u.GetProperty("userId").GetString()!).ToHashSet(StringComparer.Ordinal);
+        foreach (var userId in Enumerable.Range(0, DemoActivity.FirstPeople.Count).Select(DemoPopulation.UserId).Where(listed.Contains))
         {
             var profile = await site.ProfileOfAsync(userId);
             var score = profile.GetProperty("score");
-            var points = (score.GetProperty("moves").GetArrayLength() > 0 ? 1 : 0)
-                + (profile.GetProperty("milestones").GetArrayLength() > 0 ? 1 : 0)
-                + (score.GetProperty("deltas") is { ValueKind: JsonValueKind.Object } deltas && deltas.GetProperty("month").ValueKind == JsonValueKind.Number ? 1 : 0)
-                + (profile.GetProperty("plusK").GetProperty("receivedTotal").GetInt32() > 0 ? 1 : 0);
-            candidates.Add((userId, profile, points));
+            bool[] has =
+            [
+                score.GetProperty("moves").GetArrayLength() > 0,
+                profile.GetProperty("milestones").GetArrayLength() > 0,
+                score.GetProperty("deltas") is { ValueKind: JsonValueKind.Object } deltas && deltas.GetProperty("month").ValueKind == JsonValueKind.Number,
+                profile.GetProperty("plusK").GetProperty("receivedTotal").GetInt32() > 0,
+                profile.GetProperty("topics").EnumerateArray().Any(t => t.GetProperty("evidence").GetProperty("context").GetArrayLength() > 0),
+            ];
+            candidates.Add((userId, profile, has.Count(h => h), string.Concat(has.Select(h => h ? '1' : '0'))));
         }
 
         var best = candidates.OrderByDescending(c => c.Points).ThenBy(c => c.UserId, StringComparer.Ordinal).First();
-        Assert.True(best.Points == 4, $"no listed person has moves, milestones, a month's change and +K: {string.Join(", ", candidates.Select(c => $"{c.UserId}={c.Points.ToString(CultureInfo.InvariantCulture)}"))}");
+        Assert.True(best.Points == 5, $"no listed person has moves, milestones, a month's change, +K and a topic settled by context: {string.Join(", ", candidates.Select(c => $"{c.UserId}={c.Has}"))} (moves, milestones, month, +K, settled topic)");
         return (best.UserId, best.Profile);
     }
 

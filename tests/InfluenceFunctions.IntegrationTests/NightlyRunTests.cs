@@ -41,7 +41,7 @@ public sealed partial class NightlyRunTests(AzuriteFixture azurite)
         var bottom = await host.GetJsonAsync("/api/v1/users/u000/score");
         Assert.Equal("scored", top.GetProperty("status").GetString());
         Assert.InRange(top.GetProperty("score").GetInt32(), 1, 100);
-        Assert.Equal("v1", top.GetProperty("modelVersion").GetString());
+        Assert.Equal("v2", top.GetProperty("modelVersion").GetString());
         Assert.True(top.GetProperty("score").GetInt32() > bottom.GetProperty("score").GetInt32(), "a user with 30x the engaged audience scores higher");
         Assert.InRange(top.GetProperty("components").GetProperty("reach").GetDouble(), 0, 100);
 

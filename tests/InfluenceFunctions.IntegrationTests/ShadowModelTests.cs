@@ -16,7 +16,8 @@ public sealed class ShadowModelTests(AzuriteFixture azurite)
     [Fact]
     public async Task ShouldRunAShadowVersionBesideTheLiveOneAndReportTheDiffWithoutTouchingLiveScores()
     {
-        var settings = new Dictionary<string, string?> { ["Influence:ShadowModelVersion"] = "v1-plus5" };
+        // The shadow is v1 shifted up, so live is v1 here (the default live model is v2).
+        var settings = new Dictionary<string, string?> { ["Influence:LiveModelVersion"] = "v1", ["Influence:ShadowModelVersion"] = "v1-plus5" };
         await using var host = await TestHost.StartAsync(azurite, new DateTimeOffset(2026, 11, 28, 3, 0, 0, TimeSpan.Zero), settings, services =>
             services.AddSingleton<IScoreModel>(new ShiftedModel(ScoreModels.Default.Get("v1"), "v1-plus5", 5)));
         await host.PutMembersBatchAsync("seed", SmallPopulation.Batch(20, Night, 30));

@@ -26,7 +26,7 @@ public sealed class DemoActivity(InfluenceTables tables, InfluenceOptions option
     public static readonly IReadOnlyList<string[]> FirstPeople =
     [
         ["twins-fan", "wine"], ["twins-parent", "baker"], ["python-developer", "coffee"], ["python-keeper", "angler"],
-        ["apple-fan", "runner"], ["jaguar-driver", "space"], ["investor", "wine"], ["runner", "coffee"],
+        ["apple-fan", "runner"], ["jaguar-driver", "space"], ["investor", "runner"], ["runner", "coffee"],
         ["baker", "twins-fan"], ["space", "python-developer"], ["angler", "investor"], [],
     ];
 

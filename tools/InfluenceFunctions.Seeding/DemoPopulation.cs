@@ -34,8 +34,11 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
     /// </summary>
     public IReadOnlyList<double> Trends { get; init; } = [];
 
-    /// <summary>The demo's trends for the first twelve people: most rise, some fall, one holds.</summary>
-    public static IReadOnlyList<double> FirstPeopleTrends { get; } = [3.0, -0.6, 4.0, 2.0, -0.7, 2.5, 1.5, 3.5, -0.5, 2.5, 2.0, 0];
+    /// <summary>
+    /// The demo's trends for the first twelve people: most rise, some fall, one holds. Steep enough that model v2, which
+    /// measures signals on a log scale and holds a score within its band, moves them most nights (v1's trends were a third).
+    /// </summary>
+    public static IReadOnlyList<double> FirstPeopleTrends { get; } = [9.0, -0.85, 12.0, 6.0, -0.9, 7.5, 4.5, 10.5, -0.8, 7.5, 6.0, 0];
 
     /// <summary>What was seeded; <see cref="Networks"/> holds each person's connected networks, by index.</summary>
     public sealed record SeedResult(int Users, long SignalRows, long EngagementEntries, long StorageTransactions, IReadOnlyList<IReadOnlyList<string>> Networks);
@@ -172,7 +175,10 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
         }
     }
 
-    /// <summary>1 before the first window ends; then a steady ramp to 1 + the person's trend on the last day.</summary>
+    /// <summary>
+    /// 1 before the first window ends; then a ramp, steepest at the end, to 1 + the person's trend on the last day (the
+    /// 90-day window dilutes a change, so a steady ramp stalls the score in the last nights of the demo).
+    /// </summary>
     private double Momentum(int index, int day, int first, int last)
     {
         var rampFrom = first + ScoringWindow.Days - 1;
@@ -181,7 +187,8 @@ public sealed class DemoPopulation(InfluenceTables tables, InfluenceOptions opti
             return 1;
         }
 
-        return Math.Max(0.05, 1 + (Trends[index] * (day - rampFrom) / (double)(last - rampFrom)));
+        var progress = (day - rampFrom) / (double)(last - rampFrom);
+        return Math.Max(0.05, 1 + (Trends[index] * progress * progress));
     }
 
     private static float Poisson(Random random, double mean)

@@ -77,7 +77,7 @@ public sealed class NightlyInputsCache(InfluenceTables tables)
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {model.Version} and RowKey gt {DayKeys.NewestFirst(day)}");
         await foreach (var row in tables.Calibration.QueryAsync<TableEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken))
         {
-            return Calibration.Parse(row.GetString("Knots"));
+            return CalibrationRows.Read(row);
         }
 
         return model.DefaultCalibration;

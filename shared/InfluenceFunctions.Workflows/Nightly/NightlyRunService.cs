@@ -55,10 +55,12 @@ public sealed class NightlyRunService(
         using var spend = StorageRequestCounter.BeginScope();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var merged = input.Totals.Summary;
-        await WriteCalibrationAsync(models.Get(input.Plan.ModelVersion), input.Plan.Day, merged.CalibrationSample, cancellationToken);
+        await WriteCalibrationAsync(models.Get(input.Plan.ModelVersion), input.Plan.Day, merged.CalibrationSample, merged.ScaleRows, null, cancellationToken);
         if (input.Plan.ShadowModelVersion is { } shadow)
         {
-            await WriteCalibrationAsync(models.Get(shadow), input.Plan.Day, merged.ShadowCalibrationSample, cancellationToken);
+            // A shadow v2 follows the live scores' distribution (ADR 0019): at the switch people move by their order only.
+            var live = merged.ShadowDiff is { Live: var counts } && counts.Histogram.Sum() >= ScaleFit.MinimumSample ? Calibration.PercentilesMatching(counts.Histogram) : null;
+            await WriteCalibrationAsync(models.Get(shadow), input.Plan.Day, merged.ShadowCalibrationSample, merged.ShadowScaleRows, live, cancellationToken);
             var report = ShadowReport(merged);
             var reportRow = new TableEntity(shadow, DayKeys.NewestFirst(input.Plan.Day)) { ["Report"] = JsonSerializer.Serialize(report, Json) };
             await tables.ShadowReports.UpsertEntityAsync(reportRow, TableUpdateMode.Replace, cancellationToken);
@@ -157,12 +159,30 @@ public sealed class NightlyRunService(
         return null;
     }
 
-    private async Task WriteCalibrationAsync(IScoreModel model, DateOnly day, double[] sample, CancellationToken cancellationToken)
+    /// <summary>
+    /// The calibration the next night uses. Model v1 blends in the raw-index samples the shards handed on; model v2 refits
+    /// its network scales and knots (<see cref="ScaleFit"/>) from the shards' scale summary rows, merged in O(shards).
+    /// </summary>
+    private async Task WriteCalibrationAsync(IScoreModel model, DateOnly day, double[] sample, int scaleRows, IReadOnlyList<double>? matchPercentiles, CancellationToken cancellationToken)
     {
         var used = await inputs.CalibrationAsync(model, day, cancellationToken);
-        var next = sample.Length == 0 ? used : Calibration.Trailing(used, sample);
-        var row = new TableEntity(model.Version, DayKeys.NewestFirst(day)) { ["Knots"] = next.Serialize() };
-        await tables.Calibration.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+        Calibration next;
+        if (model is ScoreModelV2)
+        {
+            var (summary, rows) = await ScaleSummaryRows.MergeNightAsync(tables.ScaleSummaries, model.Version, day, cancellationToken);
+            if (rows != scaleRows)
+            {
+                throw new InvalidOperationException($"Model {model.Version}: {scaleRows} shards handed over a scale summary for {day:yyyy-MM-dd}, {rows} rows were found.");
+            }
+
+            next = ScaleFit.Trailing(used, summary, matchPercentiles);
+        }
+        else
+        {
+            next = sample.Length == 0 ? used : Calibration.Trailing(used, sample);
+        }
+
+        await tables.Calibration.UpsertEntityAsync(CalibrationRows.ToEntity(next, day), TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using InfluenceFunctions.Domain.People;
 using InfluenceFunctions.Scoring;
 using InfluenceFunctions.Storage;
 using InfluenceFunctions.Storage.People;
+using InfluenceFunctions.Storage.Runs;
 using InfluenceFunctions.Workflows.Runs;
 using Microsoft.Extensions.Options;
 
@@ -84,8 +85,10 @@ public sealed class ScoreStep(
         }
 
         await tables.Population.UpsertEntityAsync(PopulationSnapshot.ShardRow(input.Day, shardKey, scoredUsers), TableUpdateMode.Replace, cancellationToken);
+        var liveScaleRows = await live.HandOverScalesAsync(cancellationToken);
+        var shadowScaleRows = shadow is null ? 0 : await shadow.HandOverScalesAsync(cancellationToken);
         var sampleSize = options.Value.CalibrationSamplePerShard;
-        var summary = new ShardSummary(live.Sample(sampleSize), shadow?.Sample(sampleSize) ?? [], diff?.Summary());
+        var summary = new ShardSummary(live.Sample(sampleSize), shadow?.Sample(sampleSize) ?? [], diff?.Summary(), liveScaleRows, shadowScaleRows);
         context.Scores = new ShardScores(live.Scored, withdrawn, scored, unscored, skipped, summary);
     }
 
@@ -98,11 +101,17 @@ public sealed class ScoreStep(
             rows[row.RowKey] = row;
         }
 
-        return new ModelRun(model, calibration, table, shardKey, day, rows);
+        // Model v2 refits its network scales each night from what every shard saw; a shard's summary goes into a row.
+        var scales = model is ScoreModelV2 ? ScaleSummaryRows.ForShard(options.Value.ShardCount) : null;
+        return new ModelRun(model, calibration, table, shardKey, day, rows, scales, tables.ScaleSummaries);
     }
 
-    /// <summary>One model's pass over a shard: its own calibration, its own stored yesterday, its own table.</summary>
-    private sealed class ModelRun(IScoreModel model, Calibration calibration, TableClient table, string shardKey, DateOnly day, Dictionary<string, ScoreEntity> rows)
+    /// <summary>
+    /// One model's pass over a shard: its own calibration, its own stored yesterday, its own table, and for model v2
+    /// the <see cref="ScaleSummary"/> of the users it scored.
+    /// </summary>
+    private sealed class ModelRun(
+        IScoreModel model, Calibration calibration, TableClient table, string shardKey, DateOnly day, Dictionary<string, ScoreEntity> rows, ScaleSummary? scales, TableClient scaleSummaries)
     {
         private readonly string dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         private readonly List<ScoreEntity> toWrite = [];
@@ -122,7 +131,11 @@ public sealed class ScoreStep(
 
             row ??= new ScoreEntity(shardKey, userInput.UserId);
             var yesterday = ScoreRows.YesterdayFor(row, day);
-            var result = ConnectionMoves.Describe(model.Score(userInput with { Yesterday = yesterday }, population, calibration), () => AccountRows.Read(accountRow));
+            var scoring = userInput with { Yesterday = yesterday };
+            var scoredResult = scales is not null && model is ScoreModelV2 v2
+                ? v2.Score(scoring, population, calibration, scales)
+                : model.Score(scoring, population, calibration);
+            var result = ConnectionMoves.Describe(scoredResult, () => AccountRows.Read(accountRow));
             Scored.Add(new UserScored(userInput.UserId, yesterday?.Score, yesterday?.Day, result.Score));
             ScoreRows.Apply(row, day, runId, result);
             toWrite.Add(row);
@@ -146,7 +159,21 @@ public sealed class ScoreStep(
 
         public Task WriteAsync(CancellationToken cancellationToken) => TableBatches.UpsertAsync(table, toWrite, TableUpdateMode.Replace, cancellationToken);
 
-        /// <summary>A deterministic sample: the users with the smallest keys, so a re-run samples the same people.</summary>
-        public double[] Sample(int size) => samples.OrderBy(s => s.Key).Take(size).Select(s => s.Raw).ToArray();
+        /// <summary>Writes the shard's scale summary row (model v2; replaced on a re-run): 1 when written, 0 for a model without scales.</summary>
+        public async Task<int> HandOverScalesAsync(CancellationToken cancellationToken)
+        {
+            if (scales is null)
+            {
+                return 0;
+            }
+
+            await scaleSummaries.UpsertEntityAsync(ScaleSummaryRows.ToEntity(model.Version, day, shardKey, scales), TableUpdateMode.Replace, cancellationToken);
+            return 1;
+        }
+
+        /// <summary>The raw-index sample of a model whose calibration refits from it (v1); model v2 refits from its scale summary.</summary>
+
+        /// <remarks>A deterministic sample: the users with the smallest keys, so a re-run samples the same people.</remarks>
+        public double[] Sample(int size) => scales is not null ? [] : samples.OrderBy(s => s.Key).Take(size).Select(s => s.Raw).ToArray();
     }
 }

@@ -40,9 +40,11 @@ public sealed record ShardOutcome(int Shard, int UsersScored, int UsersUnscored,
 /// depend on the shard's users (a fixed-size calibration sample per model, the live-against-shadow diff as histograms
 /// and top movers). The night merges them with <see cref="Merge"/>; the completion reads nothing else back, so it costs
 /// O(shards). Adding a kind of summary is adding a part here and to <see cref="Merge"/>: the orchestration only moves
-/// and merges this record.
+/// and merges this record. A part too large for a message (model v2's scale summary, tens of kilobytes) goes into a row
+/// per (night, shard) instead, and the record counts the rows (<paramref name="ScaleRows"/> live,
+/// <paramref name="ShadowScaleRows"/> shadow) so the completion knows it read them all.
 /// </summary>
-public sealed record ShardSummary(double[] CalibrationSample, double[] ShadowCalibrationSample, ShadowDiffSummary? ShadowDiff)
+public sealed record ShardSummary(double[] CalibrationSample, double[] ShadowCalibrationSample, ShadowDiffSummary? ShadowDiff, int ScaleRows = 0, int ShadowScaleRows = 0)
 {
     public static ShardSummary Empty { get; } = new([], [], null);
 
@@ -67,7 +69,9 @@ public sealed record ShardSummary(double[] CalibrationSample, double[] ShadowCal
         return new ShardSummary(
             list.SelectMany(s => s.CalibrationSample).ToArray(),
             list.SelectMany(s => s.ShadowCalibrationSample).ToArray(),
-            diff);
+            diff,
+            list.Sum(s => s.ScaleRows),
+            list.Sum(s => s.ShadowScaleRows));
     }
 }
 

@@ -47,7 +47,7 @@ public sealed class PartnerApiTests(AzuriteFixture azurite)
         var body = JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("scored", body.GetProperty("status").GetString());
         Assert.Equal("2026-11-27", body.GetProperty("day").GetString());
-        Assert.Equal("v1", body.GetProperty("modelVersion").GetString());
+        Assert.Equal("v2", body.GetProperty("modelVersion").GetString()); // the live model by default
         Assert.Equal(JsonValueKind.Number, body.GetProperty("deltas").GetProperty("day").ValueKind);
         Assert.Equal(new DateTimeOffset(2026, 11, 29, 2, 0, 0, TimeSpan.Zero), body.GetProperty("nextRecalculationUtc").GetDateTimeOffset());
 

@@ -117,7 +117,7 @@ public class AggregateCsvV2Tests
         Assert.Equal(0, exit);
         Assert.Contains($"scale from {saved} (model v2", stderr, StringComparison.Ordinal);
 
-        (exit, stderr) = Influence("score-csv", "--input", few, "--output", Path.Combine(folder.Path, "v1.csv"), "--calibration", saved);
+        (exit, stderr) = Influence("score-csv", "--model", "v1", "--input", few, "--output", Path.Combine(folder.Path, "v1.csv"), "--calibration", saved);
         Assert.Equal(1, exit);
         Assert.Contains("is for model v2; scoring with model v1", stderr, StringComparison.Ordinal);
     }

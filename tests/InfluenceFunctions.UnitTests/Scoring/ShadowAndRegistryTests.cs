@@ -45,6 +45,9 @@ public class ShadowAndRegistryTests
         Assert.Equal(((98 * 2) + 1 + 0 + 30 - 30) / 102.0, report.MeanChange, 9);
         Assert.Equal(((98 * 2) + 1 + 0 + 30 + 30) / 102.0, report.MeanAbsoluteChange, 9);
         Assert.Equal(30, report.P99AbsoluteChange);
+        Assert.Equal(2, report.MedianChange);
+        Assert.Equal(2, report.MedianAbsoluteChange);
+        Assert.Equal(2 / 102.0, report.ShareMovingMoreThanSmallMove, 9); // the jumper and the faller
 
         Assert.Equal(3, report.BiggestMovers.Count);
         Assert.Equal(["faller", "jumper"], report.BiggestMovers.Take(2).Select(m => m.UserId).Order());
@@ -67,10 +70,10 @@ public class ShadowAndRegistryTests
     {
         var models = ScoreModels.Default;
         var live = models.Get(ScoreModels.DefaultLiveVersion);
-        Assert.Equal("v1", live.Version);
-        Assert.Same(live, models.Get("V1"));
+        Assert.Equal("v2", live.Version);
+        Assert.Same(live, models.Get("V2"));
         Assert.True(models.TryGet("v1", out var model));
-        Assert.IsType<ScoreModelV1>(model);
+        Assert.IsType<ScoreModelV1>(model); // v1 stays registered: its stored rows still render
         Assert.False(models.TryGet("v9", out _));
         var error = Assert.Throws<KeyNotFoundException>(() => models.Get("v9"));
         Assert.Contains("v1", error.Message, StringComparison.Ordinal);
@@ -126,9 +129,10 @@ public class ShadowAndRegistryTests
         foreach (var input in population.InputsForNight(0))
         {
             var result = ScoreModels.Default.Get(ScoreModels.DefaultLiveVersion).Score(input, population, ScoreModels.Default.Get(ScoreModels.DefaultLiveVersion).DefaultCalibration);
-            Assert.Equal("v1", result.ModelVersion);
+            Assert.Equal("v2", result.ModelVersion);
             Assert.Equal(3, input.Networks.Count);
-            Assert.Equal(Model.Score(input, population, DefaultCalibration).Score, result.Score);
+            var v2 = new ScoreModelV2();
+            Assert.Equal(v2.Score(input, population, v2.DefaultCalibration).Score, result.Score);
         }
     }
 }
