@@ -110,7 +110,7 @@ public static class SizingModel
     public static Task<int> RunAsync(string[] args)
     {
         var sizes = args.Length == 0 ? DocSizes : args.Select(a => long.Parse(a, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)).ToArray();
-        Console.WriteLine("| users | shards | users/shard | accounts | shards in flight | transactions | per user | account bound (s) | shard (s) | night | transactions/night | /month |");
+        Console.WriteLine("| users | shards | users/shard | accounts | shards in flight | transactions | per user | account bound (s) | shard (s) | night (s) | $ a night | $ a month |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var row in MarkdownRows(sizes))
         {
