@@ -10,6 +10,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["card-sample"] = CardSampleCommand.RunAsync,
     ["bench-lookups"] = BenchLookupsCommand.RunAsync,
     ["bench-webhooks"] = BenchWebhooksCommand.RunAsync,
+    ["sizing"] = SizingModel.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
