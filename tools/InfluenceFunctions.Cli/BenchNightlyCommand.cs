@@ -60,11 +60,6 @@ internal static class BenchNightlyCommand
         {
             ["LocalHost:Durable:Backend"] = backend.ToString(),
             ["LocalHost:Durable:TaskHub"] = taskHub,
-
-            // The Functions host's 5 minutes, not the local host's 30 s: at 300,000 users Azurite answers so slowly that a
-            // sub-orchestration's first episode (64 activities scheduled) outlasted 30 s, its start message came back, and
-            // the second start left the instance stuck ("Multiple ExecutionStartedEvent found"). See bench/results.
-            ["LocalHost:Durable:ControlQueueVisibility"] = "00:05:00",
             ["Logging:LogLevel:InfluenceFunctions"] = Environment.GetEnvironmentVariable("BENCH_LOG") ?? "Warning",
             ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
             ["Logging:Console:FormatterOptions:SingleLine"] = "true",

@@ -47,8 +47,13 @@ public sealed class LocalDurableOptions
     /// </summary>
     public TimeSpan WorkItemVisibility { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The same for an orchestration's control-queue messages (its episodes are short). Functions: 5 min.</summary>
-    public TimeSpan ControlQueueVisibility { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The same for an orchestration's control-queue messages: 5 min, as in Functions. A message can wait in the backend's
+    /// buffer before its episode starts (and its renewal with it); at 30 s a slow store (Azurite at 300,000 users) let a
+    /// sub-orchestration's start message be delivered twice, and the instance stuck for good on "Multiple
+    /// ExecutionStartedEvent found" (bench/results/bench-nightly-300000u-256s-stuck-control-visibility-30s.txt).
+    /// </summary>
+    public TimeSpan ControlQueueVisibility { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How far idle queue polling backs off: the delay before the first message after a quiet spell. Functions: 30 s.</summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(2);
