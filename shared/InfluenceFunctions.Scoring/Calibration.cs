@@ -242,6 +242,93 @@ public sealed class Calibration
     }
 
     /// <summary>
+    /// Knots that put a population on the percentiles of scores people hold now (<see cref="PercentilesMatching"/>), with
+    /// each tie settled by its share: a run of equal knots is narrowed around the score its tied share's middle holds.
+    /// Without it a large tie (accounts nobody engaged with, all at one raw index) would sit at the middle of the run's
+    /// score numbers, not of its people: the live model holds such a block at one score, and matching would send it
+    /// half the run lower. The knots outside the narrowed run move by a relative 1e-9 only, so no untied index moves.
+    /// </summary>
+    public static double[] KnotsMatching(ReadOnlySpan<double> uniformSorted, ReadOnlySpan<double> topDescending, long population, IReadOnlyList<double> percentiles)
+    {
+        var knots = KnotsOf(uniformSorted, topDescending, population, s => percentiles[s - 1]);
+        for (var first = 0; first < Points;)
+        {
+            var last = first;
+            while (last + 1 < Points && knots[last + 1] == knots[first])
+            {
+                last++;
+            }
+
+            if (last > first && uniformSorted.Length > 0)
+            {
+                var tie = knots[first];
+                var below = LowerBound(uniformSorted, tie);
+                var atOrBelow = UpperBound(uniformSorted, tie);
+                var middle = (below + atOrBelow) / 2.0 / uniformSorted.Length;
+                var target = first;
+                while (target < last && percentiles[target + 1] <= middle)
+                {
+                    target++;
+                }
+
+                var half = Math.Min(target - first, last - target);
+                var step = Math.Max(Math.Abs(tie), 1e-300) * 1e-9;
+                for (var i = first; i < target - half; i++)
+                {
+                    knots[i] = Math.Max(tie - (step * (target - half - i)), first > 0 ? knots[first - 1] : double.MinValue);
+                }
+
+                for (var i = target + half + 1; i <= last; i++)
+                {
+                    knots[i] = Math.Min(tie + (step * (i - target - half)), last + 1 < Points ? knots[last + 1] : double.MaxValue);
+                }
+            }
+
+            first = last + 1;
+        }
+
+        return knots;
+    }
+
+    private static int LowerBound(ReadOnlySpan<double> sorted, double value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (sorted[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    private static int UpperBound(ReadOnlySpan<double> sorted, double value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (sorted[mid] <= value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>
     /// Where each score starts in a distribution of scores people hold now (Histogram[s - 1] hold score s): element
     /// s - 1 is the share holding less than s. A calibration fitted to these percentiles gives a new model's raw index
     /// the live scores' distribution, so a switch changes people's order, not the scale (see ADR 0019).

@@ -151,7 +151,7 @@ public static class ScaleFit
         var topRaws = summary.TopByRaw.Select(u => RawOf(u, scales)).Where(double.IsFinite).OrderDescending().ToArray();
         var knots = matchPercentiles is null
             ? Calibration.KnotsOf(raws, topRaws, summary.Users, previous.Shape)
-            : Calibration.KnotsOf(raws, topRaws, summary.Users, s => matchPercentiles[s - 1]);
+            : Calibration.KnotsMatching(raws, topRaws, summary.Users, matchPercentiles);
         // Matched knots follow tonight's live distribution whole: they are not served until the switch, and then they are
         // where people are (the trailing blend takes them to the shape from there).
         return Calibration.BlendKnots(previous, knots, matchPercentiles is null ? weight : 1, scales);

@@ -116,4 +116,31 @@ public class ModelSwitchV2Tests
         Assert.Equal(1, percentiles[20]);
         Assert.Equal(1, percentiles[99]);
     }
+
+    [Fact]
+    public void ShouldKeepATiedShareAtTheScoreTheLiveModelHoldsItAt()
+    {
+        // 1,000 people: 50 low, 600 tied at one raw index (nobody engaged with them), 350 above. The live model holds the
+        // tie at 17; matched on the live percentiles, scores 11-17 all start inside the tie. The tie's people keep 17
+        // (the score its middle person holds), not 14 (the middle of the score numbers 11-17).
+        var sample = Enumerable.Range(0, 50).Select(i => 0.01 + (i * 0.01))
+            .Concat(Enumerable.Repeat(1.0, 600))
+            .Concat(Enumerable.Range(0, 350).Select(i => 1.5 + (i * 0.025)))
+            .ToArray();
+        var histogram = new long[Calibration.Points];
+        histogram[9] = 50;
+        histogram[16] = 600;
+        for (var i = 0; i < 350; i++)
+        {
+            histogram[29 + (i % 51)]++;
+        }
+
+        var knots = Calibration.KnotsMatching(sample, sample.Reverse().Take(64).ToArray(), sample.Length, Calibration.PercentilesMatching(histogram));
+        var matched = new Calibration("v2", knots, 1);
+
+        Assert.Equal(17, matched.Map(1.0));
+        Assert.True(knots.Zip(knots.Skip(1)).All(pair => pair.First <= pair.Second), "knots stay monotone");
+        Assert.InRange(matched.Map(0.3), 1, 10); // the untied people below keep their place
+        Assert.InRange(matched.Map(5.0), 30, 80); // and those above
+    }
 }
