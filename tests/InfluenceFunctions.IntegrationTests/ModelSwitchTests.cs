@@ -87,6 +87,12 @@ public sealed class ModelSwitchTests(AzuriteFixture azurite)
         var first = await live.RunNightAsync(SwitchNight);
         Assert.Equal(("v2", (string?)null, Users), (first.ModelVersion, first.ShadowModelVersion, first.UsersScored));
 
+        // The summary rows age out: the switch night keeps its own and last night's, the night before is gone.
+        Assert.Equal((8, 8, 0), (
+            await CountAsync(live.Tables.ScaleSummaries, ScaleSummaryRows.PartitionOf("v2", SwitchNight)),
+            await CountAsync(live.Tables.ScaleSummaries, ScaleSummaryRows.PartitionOf("v2", LastShadowNight)),
+            await CountAsync(live.Tables.ScaleSummaries, ScaleSummaryRows.PartitionOf("v2", LastShadowNight.AddDays(-1)))));
+
         var moved = 0;
         for (var u = 0; u < Users; u++)
         {

@@ -54,6 +54,33 @@ public static class ScaleSummaryRows
         return (merged, rows);
     }
 
+    /// <summary>
+    /// Deletes the model's summary rows of nights before <paramref name="keepFrom"/>: they were needed by one completion
+    /// only, and they hold people's 64-bit keys, which must age out like the rest of a night's data. One key-only query
+    /// of the partitions before that night (after the first sweep, one night's rows), deletes in 100-row transactions.
+    /// Returns how many rows it deleted.
+    /// </summary>
+    public static async Task<int> DeleteBeforeAsync(TableClient table, string modelVersion, DateOnly keepFrom, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {modelVersion + "|"} and PartitionKey lt {PartitionOf(modelVersion, keepFrom)}");
+        var keys = new List<(string Partition, string Row)>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            keys.Add((row.PartitionKey, row.RowKey));
+        }
+
+        foreach (var partition in keys.GroupBy(k => k.Partition, StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.Chunk(100))
+            {
+                await table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(k.Partition, k.Row), Azure.ETag.All)), cancellationToken);
+            }
+        }
+
+        return keys.Count;
+    }
+
     /// <summary>A shard's summary capacity: twice its share of the nightly uniform sample (at least 64 users), top 64.</summary>
     public static ScaleSummary ForShard(int shardCount) =>
         new(Math.Max(64, 2 * ScaleSummary.DefaultUniformUsers / Math.Max(1, shardCount)), 64);

@@ -176,6 +176,9 @@ public sealed class NightlyRunService(
             }
 
             next = ScaleFit.Trailing(used, summary, matchPercentiles);
+
+            // Last night's rows stay (a completion retried or re-run after midnight reads its own night's); older ones go.
+            await ScaleSummaryRows.DeleteBeforeAsync(tables.ScaleSummaries, model.Version, day.AddDays(-1), cancellationToken);
         }
         else
         {
