@@ -22,6 +22,20 @@ public static class TableBatches
         }
     }
 
+    /// <summary>Deletes the rows (whatever their ETag) per partition in transactions of at most 100.</summary>
+    public static async Task DeleteAsync<T>(TableClient table, IEnumerable<T> rows, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.Chunk(MaxBatch))
+            {
+                await table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, Azure.ETag.All)), cancellationToken);
+            }
+        }
+    }
+
     /// <summary>
     /// Writes whole rows (bulk loads: demo seeding, dataset import) per partition in transactions of at most 100
     /// rows and about 3 MiB (the limit is 4 MiB; binary columns travel as base64), several partitions at once.

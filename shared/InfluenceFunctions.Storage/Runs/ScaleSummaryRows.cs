@@ -64,20 +64,13 @@ public static class ScaleSummaryRows
     {
         ArgumentNullException.ThrowIfNull(table);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {modelVersion + "|"} and PartitionKey lt {PartitionOf(modelVersion, keepFrom)}");
-        var keys = new List<(string Partition, string Row)>();
+        var keys = new List<TableEntity>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
         {
-            keys.Add((row.PartitionKey, row.RowKey));
+            keys.Add(row);
         }
 
-        foreach (var partition in keys.GroupBy(k => k.Partition, StringComparer.Ordinal))
-        {
-            foreach (var chunk in partition.Chunk(100))
-            {
-                await table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(k.Partition, k.Row), Azure.ETag.All)), cancellationToken);
-            }
-        }
-
+        await TableBatches.DeleteAsync(table, keys, cancellationToken);
         return keys.Count;
     }
 

@@ -385,14 +385,7 @@ public sealed class ErasureService(
     private async Task<int> DeleteWebhookEventsAsync(string userId, CancellationToken cancellationToken)
     {
         var rows = await webhooks.EventsAboutAsync(userId, cancellationToken);
-        foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
-        {
-            foreach (var chunk in partition.Chunk(TableBatches.MaxBatch))
-            {
-                await webhooks.Events.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
-            }
-        }
-
+        await TableBatches.DeleteAsync(webhooks.Events, rows, cancellationToken);
         return rows.Count;
     }
 }
